@@ -1,0 +1,26 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/**
+ * BASE_PATH publishes the site under a sub-path (e.g. `/tickscope` for project pages).
+ * It must start with `/` and not end with one; empty means the site root.
+ */
+const base = (process.env.BASE_PATH ?? '').replace(/\/+$/, '');
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	kit: {
+		// 200.html is what static hosts serve for unknown paths (see README, "Hosting").
+		adapter: adapter({ fallback: '200.html' }),
+		paths: {
+			base,
+			// Absolute asset URLs: relative ones break the offline shell under a deep path.
+			relative: false
+		},
+		// Workbox owns the service worker; Kit's own would fight it for the scope.
+		serviceWorker: { register: false }
+	}
+};
+
+export default config;
