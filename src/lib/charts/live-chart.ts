@@ -1,0 +1,105 @@
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import type { Attachment } from 'svelte/attachments';
+import type { Anomaly } from '../domain/anomaly';
+import type { SeriesInfo } from '../domain/series';
+
+/** What a live chart draws from: contiguous column views and the flags inside them. */
+export interface LiveChartSource {
+	readonly window: { readonly xs: Float64Array; readonly ys: Float64Array };
+	readonly chartAnomalies: readonly Anomaly[];
+	readonly windowSeries: SeriesInfo | null;
+	onRedraw(listener: () => void): () => void;
+}
+
+export interface LiveChartOptions {
+	height?: number;
+	lineColor?: string;
+	markerColor?: { hit: string; falseAlarm: string };
+}
+
+/** Radius of an anomaly marker, CSS px. */
+const MARKER_RADIUS_PX = 5;
+
+/**
+ * `{@attach liveChart(source)}`: a uPlot line chart that redraws once per engine frame with
+ * `setData` on views of the source's columns (no copies), marks flagged ticks, follows the
+ * element's width, and destroys uPlot when the element goes away.
+ */
+export function liveChart(source: LiveChartSource, options: LiveChartOptions = {}): Attachment<HTMLElement> {
+	return (node) => {
+		const css = getComputedStyle(node);
+		const color = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
+		const lineColor = options.lineColor ?? color('--chart-line', '#39c5cf');
+		const hitColor = options.markerColor?.hit ?? color('--hit', '#3fb950');
+		const falseColor = options.markerColor?.falseAlarm ?? color('--false-alarm', '#ff6b4a');
+		const axisColor = color('--chart-axis', '#8b98a5');
+		const gridColor = color('--chart-grid', 'rgba(139,152,165,0.15)');
+		const axis: uPlot.Axis = {
+			stroke: axisColor,
+			grid: { stroke: gridColor, width: 1 },
+			ticks: { stroke: gridColor, width: 1 }
+		};
+
+		const markers: uPlot.Plugin = {
+			hooks: {
+				draw: (u) => {
+					const flags = source.chartAnomalies;
+					if (flags.length === 0) return;
+					const ctx = u.ctx;
+					const [xMin, xMax] = [u.scales.x.min ?? -Infinity, u.scales.x.max ?? Infinity];
+					ctx.save();
+					ctx.lineWidth = 2 * devicePixelRatio;
+					for (const a of flags) {
+						if (a.t < xMin || a.t > xMax) continue;
+						const x = u.valToPos(a.t, 'x', true);
+						const y = u.valToPos(a.v, 'y', true);
+						ctx.beginPath();
+						ctx.arc(x, y, MARKER_RADIUS_PX * devicePixelRatio, 0, 2 * Math.PI);
+						ctx.strokeStyle = a.truth ? hitColor : falseColor;
+						ctx.stroke();
+					}
+					ctx.restore();
+				}
+			}
+		};
+
+		const opts: uPlot.Options = {
+			width: Math.max(200, node.clientWidth),
+			height: options.height ?? 320,
+			// Timestamps are epoch milliseconds.
+			ms: 1,
+			legend: { show: false },
+			cursor: { drag: { x: false, y: false } },
+			scales: { x: { time: true } },
+			axes: [axis, { ...axis, size: 70 }],
+			series: [{}, { stroke: lineColor, width: 1.5, points: { show: false } }],
+			plugins: [markers]
+		};
+		const u = new uPlot(opts, [new Float64Array(0), new Float64Array(0)], node);
+
+		const draw = () => {
+			const { xs, ys } = source.window;
+			u.setData([xs, ys]);
+			// Test and inspection hooks: what is drawn right now.
+			node.dataset.seriesKey = source.windowSeries?.key ?? '';
+			node.dataset.points = String(xs.length);
+			node.dataset.firstT = xs.length > 0 ? String(xs[0]) : '';
+			node.dataset.lastT = xs.length > 0 ? String(xs[xs.length - 1]) : '';
+			node.dataset.markers = String(source.chartAnomalies.length);
+		};
+		draw();
+		const unsubscribe = source.onRedraw(draw);
+
+		const resize = new ResizeObserver(() => {
+			u.setSize({ width: Math.max(200, node.clientWidth), height: options.height ?? 320 });
+		});
+		resize.observe(node);
+
+		return () => {
+			resize.disconnect();
+			unsubscribe();
+			u.destroy();
+		};
+	};
+}

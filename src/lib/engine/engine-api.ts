@@ -1,0 +1,51 @@
+import * as Comlink from 'comlink';
+import { TickscopeDb } from '../storage/db';
+import { HistoryStore } from '../storage/history-store';
+import { Engine } from './engine';
+import type { EngineApi, EngineFrame } from './types';
+
+/** Builds the engine behind the Comlink surface: frames go out with their arrays transferred. */
+export function createEngineApi(): EngineApi {
+	let engine: Engine | null = null;
+	const ready = () => {
+		if (!engine) throw new Error('engine not initialised: call init() first');
+		return engine;
+	};
+	return {
+		async init(options) {
+			if (engine) await engine.dispose();
+			let current: Engine | null = null;
+			const store = new HistoryStore(new TickscopeDb(options.dbName), {
+				onProblem: (problem) => current?.onStorageProblem(problem)
+			});
+			current = new Engine({ store, estimateBytes });
+			engine = current;
+			return current.init(options);
+		},
+		watch: (seriesId, windowSize) => ready().watch(seriesId, windowSize),
+		unwatch: (seriesId) => ready().unwatch(seriesId),
+		pullFrame() {
+			const frame = ready().pullFrame();
+			return Comlink.transfer(frame, transferables(frame));
+		},
+		setRetention: (retentionMs) => ready().setRetention(retentionMs),
+		flush: () => ready().flush(),
+		async dispose() {
+			await engine?.dispose();
+			engine = null;
+		}
+	};
+}
+
+function transferables(frame: EngineFrame): Transferable[] {
+	const list: Transferable[] = [];
+	for (const s of frame.series) list.push(s.t.buffer, s.v.buffer);
+	return list;
+}
+
+async function estimateBytes(): Promise<number | null> {
+	const storage = (globalThis.navigator as Navigator | undefined)?.storage;
+	if (!storage?.estimate) return null;
+	const { usage } = await storage.estimate();
+	return usage ?? null;
+}

@@ -1,0 +1,88 @@
+import type { Anomaly } from '../domain/anomaly';
+import type { SeriesInfo } from '../domain/series';
+
+/** Simulator knobs a person (or the URL) can set. */
+export interface SimulatorSettings {
+	seed: number;
+	seriesCount: number;
+	/** Per series. */
+	ticksPerSecond: number;
+	/** Expected injected anomalies per series per hour. */
+	anomaliesPerSeriesHour: number;
+}
+
+export interface EngineSettings {
+	/** Ticks older than this are deleted from history; anomalies are kept. */
+	retentionMs: number;
+	simulator: SimulatorSettings;
+}
+
+export interface EngineStats {
+	/** Accepted ticks per second over the last measuring interval. */
+	ticksPerSecond: number;
+	/** Ticks accepted since the history began (survives reloads). */
+	totalTicks: number;
+	seriesCount: number;
+	/** Origin storage in use (IndexedDB and caches), or null where the browser does not say. */
+	historyBytes: number | null;
+	/** Flags that matched an injected anomaly. */
+	hits: number;
+	/** Flags with no injected anomaly behind them. */
+	falseAlarms: number;
+	/** Injections whose window closed with no flag. */
+	missed: number;
+	/** Injections flagged at least once. */
+	caught: number;
+	injected: number;
+	/** Ticks refused, by reason (e.g. `out-of-order`). */
+	rejected: Record<string, number>;
+	/** Plain-words problems the person should know about (storage full, writes failing). */
+	problems: string[];
+}
+
+/** New ticks of one watched series since the last frame, or (replace) its whole window. */
+export interface SeriesFrame {
+	id: number;
+	t: Float64Array;
+	v: Float64Array;
+	/** The page drops what it had and takes this as the window (first load, or it fell behind). */
+	replace: boolean;
+	/** With `replace`: the anomalies of this series inside the window, oldest first. */
+	anomalies?: Anomaly[];
+}
+
+/** What the page receives once per animation frame. Arrays are transferred, not copied. */
+export interface EngineFrame {
+	series: SeriesFrame[];
+	/** New flags on any series since the last frame, oldest first. */
+	anomalies: Anomaly[];
+	/** Series that appeared since the last frame. */
+	seriesAdded: SeriesInfo[];
+	stats: EngineStats;
+}
+
+export interface EngineSnapshot {
+	series: SeriesInfo[];
+	/** Newest first. */
+	anomalies: Anomaly[];
+	stats: EngineStats;
+	settings: EngineSettings;
+}
+
+export interface EngineInitOptions {
+	dbName?: string;
+	simulator?: Partial<SimulatorSettings>;
+}
+
+/** The engine worker's surface, as the page sees it through Comlink. */
+export interface EngineApi {
+	init(options: EngineInitOptions): Promise<EngineSnapshot>;
+	/** Stream this series to the page with a window of `windowSize` ticks (first frame replaces). */
+	watch(seriesId: number, windowSize: number): void;
+	unwatch(seriesId: number): void;
+	pullFrame(): EngineFrame;
+	setRetention(retentionMs: number): Promise<void>;
+	/** Writes everything buffered to IndexedDB now. */
+	flush(): Promise<void>;
+	dispose(): Promise<void>;
+}

@@ -1,0 +1,198 @@
+import { getContext, setContext } from 'svelte';
+import type { Anomaly } from '../domain/anomaly';
+import type { SeriesInfo } from '../domain/series';
+import type { EngineFrame, EngineStats, SimulatorSettings } from '../engine/types';
+import { ChartWindow } from './chart-window';
+import { connectEngine, type EngineClient } from './engine-client';
+import { clampWindow, WINDOW_DEFAULT } from './settings';
+
+/** Rows the anomaly log keeps on screen (all are in IndexedDB). */
+const LOG_ROWS = 200;
+/** The status line changes at most this often: faster is unreadable and costs renders. */
+const STATS_INTERVAL_MS = 250;
+/** Rows of the latest-ticks table. */
+const LATEST_ROWS = 10;
+
+export interface LatestTick {
+	t: number;
+	v: number;
+	change: number;
+	flagged: boolean;
+}
+
+export type Phase = 'starting' | 'live' | 'failed';
+
+/**
+ * The app state the UI reads. Hot data (chart columns) never enters `$state`: it sits in
+ * `window` and goes straight to uPlot; only summaries are reactive, reassigned per frame.
+ */
+export class Dashboard {
+	phase = $state<Phase>('starting');
+	failure = $state<string | null>(null);
+	series = $state.raw<SeriesInfo[]>([]);
+	selectedId = $state<number | null>(null);
+	windowSize = $state(WINDOW_DEFAULT);
+	retentionMs = $state(60 * 60 * 1000);
+	stats = $state.raw<EngineStats | null>(null);
+	/** Newest first. */
+	anomalies = $state.raw<Anomaly[]>([]);
+	latest = $state.raw<LatestTick[]>([]);
+
+	/** The selected series' chart window; read by the chart on redraw. */
+	readonly window = new ChartWindow(WINDOW_DEFAULT);
+	/** Flags on the selected series inside the window, oldest first; read by the chart. */
+	chartAnomalies: Anomaly[] = [];
+	/** Which series `window` holds now (it switches when the new series' first frame lands). */
+	windowSeries: SeriesInfo | null = null;
+
+	private client: EngineClient | null = null;
+	private readonly redrawListeners = new Set<() => void>();
+	private frameRequest = 0;
+	private lastStatsAt = 0;
+	private disposed = false;
+	/** The window is showing the selected series (its first frame has come in). */
+	private windowReady = false;
+
+	selected = $derived(this.series.find((s) => s.id === this.selectedId) ?? null);
+
+	async start(options: { simulator?: Partial<SimulatorSettings>; dbName?: string } = {}): Promise<void> {
+		try {
+			this.client = connectEngine();
+			const snapshot = await this.client.api.init(options);
+			if (this.disposed) return;
+			this.series = snapshot.series;
+			this.anomalies = snapshot.anomalies;
+			this.stats = snapshot.stats;
+			this.retentionMs = snapshot.settings.retentionMs;
+			this.phase = 'live';
+			if (snapshot.series.length > 0) this.select(snapshot.series[0].id);
+			this.frameRequest = requestAnimationFrame(this.onAnimationFrame);
+		} catch (error) {
+			this.phase = 'failed';
+			this.failure = `The engine could not start: ${error instanceof Error ? error.message : String(error)}`;
+		}
+	}
+
+	select(seriesId: number): void {
+		if (!this.client || seriesId === this.selectedId) return;
+		if (this.selectedId !== null) void this.client.api.unwatch(this.selectedId);
+		this.selectedId = seriesId;
+		this.windowReady = false;
+		this.latest = [];
+		void this.client.api.watch(seriesId, this.windowSize);
+	}
+
+	setWindowSize(requested: number): void {
+		const size = clampWindow(requested);
+		this.windowSize = size;
+		if (!this.client || this.selectedId === null) return;
+		this.window.resize(size);
+		this.notifyRedraw();
+		// Re-watch: a larger window needs older ticks from history; the next frame replaces.
+		void this.client.api.watch(this.selectedId, size);
+	}
+
+	async setRetention(retentionMs: number): Promise<void> {
+		this.retentionMs = retentionMs;
+		await this.client?.api.setRetention(retentionMs);
+	}
+
+	/** Writes buffered history now (before an update reloads the page). */
+	async flush(): Promise<void> {
+		await this.client?.api.flush();
+	}
+
+	/** The chart calls back on every frame that changed its data; returns the unsubscribe. */
+	onRedraw(listener: () => void): () => void {
+		this.redrawListeners.add(listener);
+		return () => this.redrawListeners.delete(listener);
+	}
+
+	dispose(): void {
+		this.disposed = true;
+		cancelAnimationFrame(this.frameRequest);
+		this.client?.dispose();
+		this.client = null;
+		this.redrawListeners.clear();
+	}
+
+	/** One engine frame per animation frame; the next is asked for only after this one is applied. */
+	private readonly onAnimationFrame = async (): Promise<void> => {
+		if (!this.client || this.disposed) return;
+		try {
+			this.apply(await this.client.api.pullFrame());
+		} catch (error) {
+			if (this.disposed) return;
+			this.phase = 'failed';
+			this.failure = `Lost contact with the engine: ${error instanceof Error ? error.message : String(error)}`;
+			return;
+		}
+		if (!this.disposed) this.frameRequest = requestAnimationFrame(this.onAnimationFrame);
+	};
+
+	private apply(frame: EngineFrame): void {
+		let redraw = false;
+		for (const s of frame.series) {
+			if (s.id !== this.selectedId) continue;
+			if (s.replace) {
+				this.window.replace(s.t, s.v);
+				this.chartAnomalies = s.anomalies ?? [];
+				this.windowSeries = this.series.find((info) => info.id === s.id) ?? null;
+				this.windowReady = true;
+			} else if (this.windowReady) {
+				this.window.append(s.t, s.v);
+			}
+			redraw = true;
+		}
+		if (frame.anomalies.length > 0) {
+			for (const a of frame.anomalies) if (a.seriesId === this.selectedId) this.chartAnomalies.push(a);
+			this.anomalies = [...frame.anomalies].reverse().concat(this.anomalies).slice(0, LOG_ROWS);
+			redraw = true;
+		}
+		if (frame.seriesAdded.length > 0) this.series = this.series.concat(frame.seriesAdded);
+		const now = performance.now();
+		if (now - this.lastStatsAt >= STATS_INTERVAL_MS) {
+			this.stats = frame.stats;
+			this.lastStatsAt = now;
+		}
+		if (redraw) {
+			this.trimChartAnomalies();
+			this.latest = this.latestTicks();
+			this.notifyRedraw();
+		}
+	}
+
+	private trimChartAnomalies(): void {
+		const xs = this.window.xs;
+		if (xs.length === 0) return;
+		const from = xs[0];
+		let drop = 0;
+		while (drop < this.chartAnomalies.length && this.chartAnomalies[drop].t < from) drop++;
+		if (drop > 0) this.chartAnomalies = this.chartAnomalies.slice(drop);
+	}
+
+	private latestTicks(): LatestTick[] {
+		const xs = this.window.xs;
+		const ys = this.window.ys;
+		const rows: LatestTick[] = [];
+		const flagged = new Set(this.chartAnomalies.map((a) => a.t));
+		for (let i = xs.length - 1; i >= 0 && rows.length < LATEST_ROWS; i--) {
+			rows.push({ t: xs[i], v: ys[i], change: i > 0 ? ys[i] - ys[i - 1] : 0, flagged: flagged.has(xs[i]) });
+		}
+		return rows;
+	}
+
+	private notifyRedraw(): void {
+		for (const listener of this.redrawListeners) listener();
+	}
+}
+
+const KEY = Symbol('dashboard');
+
+export function setDashboard(dashboard: Dashboard): Dashboard {
+	return setContext(KEY, dashboard);
+}
+
+export function getDashboard(): Dashboard {
+	return getContext<Dashboard>(KEY);
+}

@@ -1,0 +1,60 @@
+import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { Anomaly, Truth } from '../domain/anomaly';
+import type { SeriesInfo } from '../domain/series';
+
+/**
+ * A block of consecutive ticks of one series, stored as columns. The primary key is
+ * `[seriesId+t0]` so that retention is a primary-key range delete (the only fast delete).
+ * `t0` is the key time: the first tick's time, nudged up by KEY_EPSILON_MS in the rare case
+ * that it would collide with the previous chunk's key (all of a chunk's ticks at one instant).
+ */
+export interface ChunkRow {
+	seriesId: number;
+	t0: number;
+	/** Time of the chunk's last tick, epoch ms. */
+	t1: number;
+	n: number;
+	t: Float64Array;
+	v: Float64Array;
+}
+
+/** Running totals kept across reloads; written in the same transaction as the ticks they count. */
+export interface CountersRow {
+	key: 'counters';
+	totalTicks: number;
+	hits: number;
+	falseAlarms: number;
+	missed: number;
+	/** Injections flagged at least once. */
+	caught: number;
+	injected: number;
+}
+
+export interface SettingsRow {
+	key: 'settings';
+	retentionMs: number;
+}
+
+export type MetaRow = CountersRow | SettingsRow;
+
+export const DB_NAME = 'tickscope';
+
+export class TickscopeDb extends Dexie {
+	series!: EntityTable<SeriesInfo, 'id'>;
+	chunks!: Table<ChunkRow, [number, number]>;
+	anomalies!: EntityTable<Anomaly, 'id'>;
+	truths!: EntityTable<Truth, 'id'>;
+	meta!: Table<MetaRow, string>;
+
+	constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
+		super(name, options);
+		// Schema changes add a version with an upgrade function; never wipe data silently.
+		this.version(1).stores({
+			series: 'id, &key',
+			chunks: '[seriesId+t0]',
+			anomalies: 'id, [seriesId+t]',
+			truths: 'id, [seriesId+t0]',
+			meta: 'key'
+		});
+	}
+}
