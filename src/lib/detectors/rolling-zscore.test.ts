@@ -100,7 +100,8 @@ describe('RollingZScore, level mode', () => {
 	});
 
 	it.each([0.1, 0.3, 1 / 3, 0, -7e6])('gives 0 (not NaN) on a constant %f and a large finite score when it moves', (c) => {
-		const detector = new RollingZScore({ mode: 'level' });
+		// Early scoring (warmup 5) also covers the stretch before the first recompute.
+		const detector = new RollingZScore({ mode: 'level', warmup: 5 });
 		for (let k = 0; k < 1000; k++) expect(detector.update(k, c)).toBe(0);
 		const score = detector.update(1000, c + 0.01);
 		expect(Number.isFinite(score)).toBe(true);

@@ -17,19 +17,15 @@ export interface RollingZScoreOptions {
  * 7e6 scores ~1400).
  */
 const STD_FLOOR_REL = 1e-12;
-/**
- * A deviation under 1e-13 of the scale is rounding in the mean, not a change: 200 × 0.3 / 200
- * is not exactly 0.3 (summing n values errs by at most ~n × 1.1e-16 relative).
- */
-const DEV_FLOOR_REL = 1e-13;
 /** √2: a step measured across two ticks has √2 times the one-tick std. */
 const SQRT2 = Math.SQRT2;
 
 /**
  * Rolling z-score over a ring buffer with running sums, O(1) per update. Sums are kept around an
- * offset (the window mean at the last recompute) and recomputed from the ring every `window`
- * updates, so neither cancellation nor float drift builds up. Samples fed to the stats are
- * winsorised to mean ± threshold·std so one spike does not blind the detector for a window.
+ * offset (the first sample, then the window mean at each recompute) and recomputed from the
+ * ring every `window` updates, so neither cancellation nor float drift builds up. Samples fed
+ * to the stats are winsorised to mean ± threshold·std so one spike does not blind the detector
+ * for a window.
  */
 export class RollingZScore implements Detector {
 	readonly name = 'zscore';
@@ -58,7 +54,9 @@ export class RollingZScore implements Detector {
 		this.threshold = options.threshold ?? 6;
 		this.isDelta = (options.mode ?? 'delta') === 'delta';
 		this.warmup = options.warmup ?? this.window;
-		if (!Number.isInteger(this.window) || this.window < 2) throw new RangeError('window must be an integer >= 2');
+		if (!Number.isInteger(this.window) || this.window < 2) {
+			throw new RangeError('window must be an integer >= 2');
+		}
 		this.ring = new Float64Array(this.window);
 	}
 
@@ -89,7 +87,7 @@ export class RollingZScore implements Detector {
 			const scale = Math.max(Math.abs(v), Math.abs(x), Math.abs(mean));
 			const std = Math.max(Math.sqrt(variance > 0 ? variance : 0), scale * STD_FLOOR_REL, Number.MIN_VALUE);
 			const dev = Math.abs(x - mean);
-			score = dev <= scale * DEV_FLOOR_REL ? 0 : dev / std;
+			score = dev === 0 ? 0 : dev / std;
 			if (this.isDelta && this.lastFlagged && score >= this.threshold) {
 				// A spike's return: measured from the value before the flagged run, this step is
 				// ordinary, so it is not a second anomaly and is kept out of the stats.
@@ -129,6 +127,9 @@ export class RollingZScore implements Detector {
 
 	private feed(sample: number): void {
 		const ring = this.ring;
+		// Centre the sums on the first sample until the first recompute: a constant series then
+		// sums exact zeros (Σ0.3 / n is not exactly 0.3) and large values keep their precision.
+		if (this.count === 0) this.offset = sample;
 		if (this.count === this.window) {
 			const old = ring[this.head] - this.offset;
 			this.sum -= old;

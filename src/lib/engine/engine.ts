@@ -12,8 +12,7 @@ import type {
 	EngineSettings,
 	EngineSnapshot,
 	EngineStats,
-	SeriesFrame,
-	SimulatorSettings
+	SeriesFrame
 } from './types';
 import { WatchBuffer } from './watch-buffer';
 
@@ -114,6 +113,8 @@ export class Engine {
 		await this.primeDetectors();
 		const anomalies = await this.store.recentAnomalies(SNAPSHOT_ANOMALIES);
 		this.rate.since = this.now();
+		// The snapshot lists every series; frames only announce ones that appear later.
+		this.seriesAdded = [];
 		if (this.autoRun) this.run();
 		return {
 			series: [...this.series],

@@ -46,6 +46,8 @@ export class Dashboard {
 	windowSeries: SeriesInfo | null = null;
 
 	private client: EngineClient | null = null;
+	// Plain Sets on purpose: listeners and lookups are not UI state and must not trigger renders.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private readonly redrawListeners = new Set<() => void>();
 	private frameRequest = 0;
 	private lastStatsAt = 0;
@@ -175,6 +177,7 @@ export class Dashboard {
 		const xs = this.window.xs;
 		const ys = this.window.ys;
 		const rows: LatestTick[] = [];
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity
 		const flagged = new Set(this.chartAnomalies.map((a) => a.t));
 		for (let i = xs.length - 1; i >= 0 && rows.length < LATEST_ROWS; i--) {
 			rows.push({ t: xs[i], v: ys[i], change: i > 0 ? ys[i] - ys[i - 1] : 0, flagged: flagged.has(xs[i]) });

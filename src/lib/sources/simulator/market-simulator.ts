@@ -173,20 +173,23 @@ export class MarketSimulator {
 			const ret = sigma * rng.normal();
 			logPrice[i] += ret;
 			const base = baseVariance[i];
-			let nextVar = base * (1 - GARCH_ALPHA - GARCH_BETA) + GARCH_ALPHA * ret * ret + GARCH_BETA * variance[i];
+			let nextVar =
+				base * (1 - GARCH_ALPHA - GARCH_BETA) + GARCH_ALPHA * ret * ret + GARCH_BETA * variance[i];
 			if (nextVar < base * VAR_MIN_FACTOR) nextVar = base * VAR_MIN_FACTOR;
 			else if (nextVar > base * VAR_MAX_FACTOR) nextVar = base * VAR_MAX_FACTOR;
 			variance[i] = nextVar;
 
 			let logShown = logPrice[i];
 			if (tickCount[i] >= this.warmupTicks && rng.next() < p) {
-				const magnitude = MAGNITUDE_MIN_SIGMA + (MAGNITUDE_MAX_SIGMA - MAGNITUDE_MIN_SIGMA) * rng.next();
+				const magnitude =
+					MAGNITUDE_MIN_SIGMA + (MAGNITUDE_MAX_SIGMA - MAGNITUDE_MIN_SIGMA) * rng.next();
 				const jump = (rng.next() < 0.5 ? -1 : 1) * magnitude * sigma;
 				const isSpike = rng.next() < SPIKE_SHARE;
 				// A spike displaces only this tick; a level shift moves the path itself.
 				if (isSpike) logShown += jump;
 				else logShown = logPrice[i] += jump;
-				truths.push({ id: 0, seriesId: i, kind: isSpike ? 'spike' : 'level-shift', t0: t, t1: t, magnitude });
+				const kind = isSpike ? 'spike' : 'level-shift';
+				truths.push({ id: 0, seriesId: i, kind, t0: t, t1: t, magnitude });
 			}
 			tickCount[i]++;
 

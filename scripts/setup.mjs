@@ -1,0 +1,33 @@
+// Set-up shared by `npm start` and `npm test`: install what is missing, nothing more.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+
+/** Runs a command with inherited output; exits the process with its code when it fails. */
+export function run(command, args, options = {}) {
+	const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+	if (result.status !== 0) {
+		console.error(`\n✗ ${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
+		process.exit(result.status ?? 1);
+	}
+}
+
+/** `npm ci` when node_modules is missing or older than package-lock.json. */
+export function ensureDependencies() {
+	const marker = 'node_modules/.package-lock.json';
+	const stale = !existsSync(marker) || statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs;
+	if (!stale) return;
+	console.log('Installing dependencies (npm ci)…');
+	run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+/** Debian's Chromium for the browser tests (Playwright cannot download its own here). */
+export function ensureChromium() {
+	const path = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+	if (existsSync(path)) return;
+	console.log(`${path} is missing: installing Debian's chromium…`);
+	const asRoot = process.getuid?.() === 0;
+	const sudo = (args) => (asRoot ? ['apt-get', args] : ['sudo', ['apt-get', ...args]]);
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	run(...sudo(['update', '-qq']), { env });
+	run(...sudo(['install', '-y', '-qq', 'chromium']), { env });
+}

@@ -1,0 +1,38 @@
+// `npm test`: install what tests need, then type check, lint, unit tests, build, browser tests.
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { ensureChromium, ensureDependencies, run } from './setup.mjs';
+
+ensureDependencies();
+ensureChromium();
+rmSync('test-results', { recursive: true, force: true });
+mkdirSync('test-results', { recursive: true });
+
+run('npx', ['svelte-kit', 'sync']);
+run('npx', ['svelte-check', '--tsconfig', './tsconfig.json', '--fail-on-warnings']);
+run('npx', ['eslint', '.']);
+
+const unit = spawnSync(
+	'npx',
+	['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit.json'],
+	{ stdio: 'inherit' }
+);
+run('npx', ['vite', 'build']);
+const e2e = spawnSync('npx', ['playwright', 'test'], { stdio: 'inherit', env: { ...process.env, CI: process.env.CI ?? '1' } });
+
+// One closing line over both runners, in the plain form CI reads.
+let passed = 0;
+let failed = 0;
+if (existsSync('test-results/unit.json')) {
+	const report = JSON.parse(readFileSync('test-results/unit.json', 'utf8'));
+	passed += report.numPassedTests;
+	failed += report.numFailedTests;
+}
+if (existsSync('test-results/e2e.json')) {
+	const { stats } = JSON.parse(readFileSync('test-results/e2e.json', 'utf8'));
+	passed += stats.expected;
+	failed += stats.unexpected + stats.flaky;
+}
+const ok = unit.status === 0 && e2e.status === 0 && failed === 0 && passed > 0;
+console.log(`\ntests: ${passed} passed, ${failed} failed`);
+process.exit(ok ? 0 : 1);

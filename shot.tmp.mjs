@@ -1,0 +1,10 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless','--no-sandbox','--disable-gpu','--disable-quic','--no-first-run','--disable-background-networking','--disable-component-update','--disable-sync'] });
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+page.on('console', (m) => console.log('console:', m.type(), m.text()));
+page.on('pageerror', (e) => console.log('pageerror:', e.message));
+await page.goto(process.argv[2] ?? 'http://127.0.0.1:4173/');
+await page.waitForTimeout(Number(process.argv[3] ?? 8000));
+await page.screenshot({ path: '/tmp/shot.png' });
+console.log(await page.getByTestId('tick-total').textContent(), await page.getByTestId('chart').getAttribute('data-points'));
+await browser.close();
