@@ -12,7 +12,11 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		// 200.html is what static hosts serve for unknown paths (see README, "Hosting").
-		adapter: adapter({ fallback: '200.html' }),
+		adapter: adapter({
+			pages: process.env.BUILD_DIR ?? 'build',
+			assets: process.env.BUILD_DIR ?? 'build',
+			fallback: '200.html'
+		}),
 		paths: {
 			base,
 			// Absolute asset URLs: relative ones break the offline shell under a deep path.

@@ -17,6 +17,10 @@ const unit = spawnSync(
 	['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit.json'],
 	{ stdio: 'inherit' }
 );
+// A sub-path build (as for project pages) for the browser test that checks it; then the root build.
+run('npx', ['vite', 'build', '--logLevel', 'warn'], {
+	env: { ...process.env, BASE_PATH: '/tickscope', BUILD_DIR: 'test-results/build-subpath' }
+});
 run('npx', ['vite', 'build']);
 const e2e = spawnSync('npx', ['playwright', 'test'], { stdio: 'inherit', env: { ...process.env, CI: process.env.CI ?? '1' } });
 
