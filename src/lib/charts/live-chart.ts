@@ -18,6 +18,13 @@ export interface LiveChartOptions {
 	markerColor?: { hit: string; falseAlarm: string };
 }
 
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
+/** `14:03:07` for an epoch-ms axis split. */
+function clockLabel(t: number): string {
+	return clock.format(t);
+}
+
 /** Radius of an anomaly marker, CSS px. */
 const MARKER_RADIUS_PX = 5;
 
@@ -72,7 +79,7 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 			legend: { show: false },
 			cursor: { drag: { x: false, y: false } },
 			scales: { x: { time: true } },
-			axes: [axis, { ...axis, size: 70 }],
+			axes: [{ ...axis, space: 90, values: (_u, splits) => splits.map(clockLabel) }, { ...axis, size: 70 }],
 			series: [{}, { stroke: lineColor, width: 1.5, points: { show: false } }],
 			plugins: [markers]
 		};

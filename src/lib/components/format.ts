@@ -45,3 +45,9 @@ export function formatDuration(ms: number): string {
 	const hours = minutes / 60;
 	return hours < 48 ? `${Math.round(hours)} h` : `${Math.round(hours / 24)} days`;
 }
+
+/** `+1.23%` */
+export function formatPercent(fraction: number): string {
+	const pct = fraction * 100;
+	return `${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${Math.abs(pct).toFixed(2)}%`;
+}

@@ -37,6 +37,8 @@ export class Dashboard {
 	/** Newest first. */
 	anomalies = $state.raw<Anomaly[]>([]);
 	latest = $state.raw<LatestTick[]>([]);
+	/** Oldest value in the chart window, for the change shown beside the latest price. */
+	windowFirst = $state<number | null>(null);
 
 	/** The selected series' chart window; read by the chart on redraw. */
 	readonly window = new ChartWindow(WINDOW_DEFAULT);
@@ -160,6 +162,7 @@ export class Dashboard {
 		if (redraw) {
 			this.trimChartAnomalies();
 			this.latest = this.latestTicks();
+			this.windowFirst = this.window.length > 0 ? this.window.ys[0] : null;
 			this.notifyRedraw();
 		}
 	}

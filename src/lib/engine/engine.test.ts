@@ -1,0 +1,165 @@
+import 'fake-indexeddb/auto';
+import * as Comlink from 'comlink';
+import { MessageChannel } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Anomaly } from '../domain/anomaly';
+import { TickscopeDb } from '../storage/db';
+import { HistoryStore } from '../storage/history-store';
+import { Engine, STEP_MS } from './engine';
+import { createEngineApi } from './engine-api';
+import type { EngineApi, EngineFrame } from './types';
+
+const T0 = Date.UTC(2026, 10, 25, 12);
+let dbNames: string[] = [];
+
+afterEach(async () => {
+	for (const name of dbNames) await new TickscopeDb(name).delete();
+	dbNames = [];
+});
+
+/** An engine on a fake clock over a fresh (or named, for reloads) IndexedDB. */
+function makeEngine(name: string, clock: { now: number }) {
+	if (!dbNames.includes(name)) dbNames.push(name);
+	const store = new HistoryStore(new TickscopeDb(name));
+	const engine = new Engine({ store, now: () => clock.now, autoRun: false });
+	return { engine, store };
+}
+
+/** Runs the pipeline for `ms` of simulated time, flushing once a second as the timer would. */
+async function runFor(engine: Engine, clock: { now: number }, ms: number, frames: EngineFrame[] = []) {
+	const end = clock.now + ms;
+	let nextFlush = clock.now + 1000;
+	while (clock.now < end) {
+		clock.now += STEP_MS;
+		engine.step();
+		if (clock.now % 50 === 0) {
+			frames.push(engine.pullFrame());
+			// Let IndexedDB work (history reads, writes) progress, as the worker's event loop would.
+			await new Promise((resolve) => setImmediate(resolve));
+		}
+		if (clock.now >= nextFlush) {
+			await engine.flush();
+			nextFlush += 1000;
+		}
+	}
+	return frames;
+}
+
+const simulator = { seed: 9, seriesCount: 5, ticksPerSecond: 10, anomaliesPerSeriesHour: 1200 };
+
+describe('Engine', () => {
+	it('runs simulator → detector → truth matching → history, and streams a watched series', async () => {
+		const clock = { now: T0 };
+		const { engine, store } = makeEngine('engine-run', clock);
+		const snapshot = await engine.init({ simulator });
+		expect(snapshot.series).toHaveLength(5);
+		const id = snapshot.series[2].id;
+		engine.watch(id, 100);
+		const frames = await runFor(engine, clock, 120_000);
+
+		// 10 ticks/s × 5 series × 120 s, plus the ticks at both ends of the span.
+		const stats = engine.stats();
+		expect(stats.totalTicks).toBeGreaterThan(5990);
+		expect(stats.totalTicks).toBeLessThanOrEqual(6005);
+		expect(stats.ticksPerSecond).toBeGreaterThan(40);
+
+		// The first frame with data replaces the page's window; later ones append, in order.
+		const watched = frames.flatMap((f) => f.series).filter((s) => s.id === id);
+		expect(watched[0].replace).toBe(true);
+		expect(watched.slice(1).every((s) => !s.replace)).toBe(true);
+		const ts = watched.flatMap((s) => Array.from(s.t));
+		expect(ts.length).toBeGreaterThan(1150);
+		for (let i = 1; i < ts.length; i++) expect(ts[i]).toBeGreaterThan(ts[i - 1]);
+		// No other series leaks into the stream.
+		expect(frames.every((f) => f.series.every((s) => s.id === id))).toBe(true);
+
+		// Every flag reaches the page once, with its verdict; the counts agree with the flags.
+		const flags: Anomaly[] = frames.flatMap((f) => f.anomalies);
+		expect(new Set(flags.map((a) => a.id)).size).toBe(flags.length);
+		expect(flags.filter((a) => a.truth).length).toBe(stats.hits);
+		expect(flags.filter((a) => !a.truth).length).toBe(stats.falseAlarms);
+		// 1200/h × 5 series × 2 min ≈ 200 injections, nearly all caught.
+		expect(stats.injected).toBeGreaterThan(120);
+		expect(stats.caught / stats.injected).toBeGreaterThan(0.9);
+		expect(stats.caught + stats.missed).toBeLessThanOrEqual(stats.injected);
+
+		// History has the same ticks the page was sent.
+		await engine.flush();
+		const { t } = await store.readLast(id, 100);
+		expect(Array.from(t)).toEqual(ts.slice(-100));
+		await engine.dispose();
+	});
+
+	it('resumes after a reload: same series, totals, anomalies, and prices that carry on', async () => {
+		const clock = { now: T0 };
+		const first = makeEngine('engine-reload', clock);
+		const snapshot = await first.engine.init({ simulator });
+		await runFor(first.engine, clock, 30_000);
+		const before = first.engine.stats();
+		const lastPrices = await Promise.all(
+			snapshot.series.map(async (s) => (await first.store.readLast(s.id, 1)).v[0])
+		);
+		await first.engine.dispose();
+
+		clock.now += 5000;
+		const second = makeEngine('engine-reload', clock);
+		const resumed = await second.engine.init({ simulator });
+		expect(resumed.series.map((s) => s.key)).toEqual(snapshot.series.map((s) => s.key));
+		expect(resumed.stats.totalTicks).toBe(before.totalTicks);
+		expect(resumed.stats.hits).toBe(before.hits);
+		expect(resumed.anomalies.length).toBe(Math.min(200, before.hits + before.falseAlarms));
+		// Newest first.
+		expect(resumed.anomalies[0].id).toBeGreaterThan(resumed.anomalies.at(-1)!.id);
+
+		const frames: EngineFrame[] = [];
+		second.engine.watch(resumed.series[0].id, 1000);
+		await runFor(second.engine, clock, 2000, frames);
+		const window = frames.flatMap((f) => f.series).find((s) => s.replace)!;
+		// The watched window starts with the ticks from before the reload.
+		expect(window.t[0]).toBeLessThan(T0 + 30_000);
+		// Prices carry on from where they were instead of restarting at the seeded level.
+		const firstNew = window.v[window.t.findIndex((t) => t > T0 + 30_000)];
+		expect(Math.abs(firstNew / lastPrices[0] - 1)).toBeLessThan(0.02);
+		await second.engine.dispose();
+	});
+
+	it('refuses ticks older than the series’ newest and counts them', async () => {
+		const clock = { now: T0 };
+		const first = makeEngine('engine-clock', clock);
+		await first.engine.init({ simulator });
+		await runFor(first.engine, clock, 10_000);
+		await first.engine.dispose();
+
+		// The clock went back a minute (a changed system clock): the simulator's ticks are older.
+		clock.now = T0 - 60_000;
+		const second = makeEngine('engine-clock', clock);
+		const { stats: start } = await second.engine.init({ simulator });
+		await runFor(second.engine, clock, 2000);
+		const stats = second.engine.stats();
+		expect(stats.rejected['out-of-order']).toBeGreaterThan(90);
+		expect(stats.totalTicks).toBe(start.totalTicks);
+		await second.engine.dispose();
+	});
+});
+
+describe('engine API over Comlink', () => {
+	it('answers through a real message channel and transfers frame arrays', async () => {
+		const { port1, port2 } = new MessageChannel();
+		Comlink.expose(createEngineApi(), port1 as unknown as Comlink.Endpoint);
+		const api = Comlink.wrap<EngineApi>(port2 as unknown as Comlink.Endpoint);
+		dbNames.push('engine-comlink');
+		const snapshot = await api.init({ dbName: 'engine-comlink', simulator: { seriesCount: 3, ticksPerSecond: 100 } });
+		expect(snapshot.series).toHaveLength(3);
+		await api.watch(snapshot.series[0].id, 500);
+		await new Promise((resolve) => setTimeout(resolve, 600));
+		const frame = await api.pullFrame();
+		expect(frame.series).toHaveLength(1);
+		expect(frame.series[0].t).toBeInstanceOf(Float64Array);
+		expect(frame.series[0].t.length).toBeGreaterThan(10);
+		expect(frame.stats.totalTicks).toBeGreaterThan(30);
+		await api.dispose();
+		api[Comlink.releaseProxy]();
+		port1.close();
+		port2.close();
+	});
+});
