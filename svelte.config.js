@@ -5,7 +5,7 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
  * BASE_PATH publishes the site under a sub-path (e.g. `/tickscope` for project pages).
  * It must start with `/` and not end with one; empty means the site root.
  */
-const base = (process.env.BASE_PATH ?? '').replace(/\/+$/, '');
+const base = /** @type {'' | `/${string}`} */ ((process.env.BASE_PATH ?? '').replace(/\/+$/, ''));
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {

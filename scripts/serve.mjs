@@ -29,7 +29,9 @@ export function serveSite({ dir = 'build', port = 4173, host = '127.0.0.1', base
 			return;
 		}
 		req.url = url.slice(prefix.length) || '/';
-		files(req, res, () => res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found'));
+		files(req, res, () => {
+			res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+		});
 	});
 	return new Promise((resolve, reject) => {
 		server.once('error', reject);

@@ -2,7 +2,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 
-/** Runs a command with inherited output; exits the process with its code when it fails. */
+/**
+ * Runs a command with inherited output; exits the process with its code when it fails.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {import('node:child_process').SpawnSyncOptions} [options]
+ */
 export function run(command, args, options = {}) {
 	const result = spawnSync(command, args, { stdio: 'inherit', ...options });
 	if (result.status !== 0) {
@@ -26,8 +31,9 @@ export function ensureChromium() {
 	if (existsSync(path)) return;
 	console.log(`${path} is missing: installing Debian's chromium…`);
 	const asRoot = process.getuid?.() === 0;
-	const sudo = (args) => (asRoot ? ['apt-get', args] : ['sudo', ['apt-get', ...args]]);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	run(...sudo(['update', '-qq']), { env });
-	run(...sudo(['install', '-y', '-qq', 'chromium']), { env });
+	/** @param {string[]} args */
+	const aptGet = (args) => (asRoot ? run('apt-get', args, { env }) : run('sudo', ['apt-get', ...args], { env }));
+	aptGet(['update', '-qq']);
+	aptGet(['install', '-y', '-qq', 'chromium']);
 }
