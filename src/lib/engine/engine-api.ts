@@ -1,19 +1,32 @@
 import * as Comlink from 'comlink';
 import { TickscopeDb } from '../storage/db';
 import { HistoryStore } from '../storage/history-store';
-import { Engine } from './engine';
+import { DEFAULT_SETTINGS, emptyStats, Engine } from './engine';
+import { holdHistoryLock } from './history-lock';
 import type { EngineApi, EngineFrame } from './types';
 
 /** Builds the engine behind the Comlink surface: frames go out with their arrays transferred. */
 export function createEngineApi(): EngineApi {
 	let engine: Engine | null = null;
+	let takenOver = false;
 	const ready = () => {
 		if (!engine) throw new Error('engine not initialised: call init() first');
 		return engine;
 	};
 	return {
 		async init(options) {
-			if (engine) await engine.dispose();
+			// A page starts one engine per worker; a take-over starts a fresh worker. Never flush a
+			// previous engine here: it may have lost the history to another tab.
+			engine?.halt();
+			engine = null;
+			const owner = await holdHistoryLock(options.takeOver ?? false, () => {
+				takenOver = true;
+				engine?.halt();
+			});
+			if (!owner) {
+				return { owner: false, series: [], anomalies: [], stats: emptyStats(), settings: structuredClone(DEFAULT_SETTINGS) };
+			}
+			takenOver = false;
 			let current: Engine | null = null;
 			const store = new HistoryStore(new TickscopeDb(options.dbName), {
 				onProblem: (problem) => current?.onStorageProblem(problem)
@@ -25,6 +38,9 @@ export function createEngineApi(): EngineApi {
 		watch: (seriesId, windowSize) => ready().watch(seriesId, windowSize),
 		unwatch: (seriesId) => ready().unwatch(seriesId),
 		pullFrame() {
+			if (takenOver) {
+				return { series: [], anomalies: [], seriesAdded: [], stats: ready().stats(), stopped: 'taken-over' };
+			}
 			const frame = ready().pullFrame();
 			return Comlink.transfer(frame, transferables(frame));
 		},

@@ -36,6 +36,23 @@ export const DEFAULT_SETTINGS: EngineSettings = {
 	simulator: { seed: 1, seriesCount: 100, ticksPerSecond: 10, anomaliesPerSeriesHour: 10 }
 };
 
+/** Counters of an engine that has not run. */
+export function emptyStats(): EngineStats {
+	return {
+		ticksPerSecond: 0,
+		totalTicks: 0,
+		seriesCount: 0,
+		historyBytes: null,
+		hits: 0,
+		falseAlarms: 0,
+		missed: 0,
+		caught: 0,
+		injected: 0,
+		rejected: {},
+		problems: []
+	};
+}
+
 export interface EngineOptions {
 	store: HistoryStore;
 	/** Wall clock, epoch ms; replaced in tests. */
@@ -117,6 +134,7 @@ export class Engine {
 		this.seriesAdded = [];
 		if (this.autoRun) this.run();
 		return {
+			owner: true,
 			series: [...this.series],
 			anomalies,
 			stats: this.stats(),
@@ -237,9 +255,18 @@ export class Engine {
 	}
 
 	async dispose(): Promise<void> {
+		this.halt();
+		await this.store.close();
+	}
+
+	/**
+	 * Stops at once without writing what is buffered: another tab owns the history now, and
+	 * its newest ticks must not be interleaved with this tab's last second.
+	 */
+	halt(): void {
 		for (const timer of this.timers) clearInterval(timer);
 		this.timers = [];
-		await this.store.close();
+		this.store.stop();
 	}
 
 	private run(): void {

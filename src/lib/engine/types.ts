@@ -59,9 +59,13 @@ export interface EngineFrame {
 	/** Series that appeared since the last frame. */
 	seriesAdded: SeriesInfo[];
 	stats: EngineStats;
+	/** Set once another tab took the history over: this engine has stopped. */
+	stopped?: 'taken-over';
 }
 
 export interface EngineSnapshot {
+	/** False when another tab runs the engine on this history; nothing else is filled then. */
+	owner: boolean;
 	series: SeriesInfo[];
 	/** Newest first. */
 	anomalies: Anomaly[];
@@ -71,6 +75,8 @@ export interface EngineSnapshot {
 
 export interface EngineInitOptions {
 	dbName?: string;
+	/** Take the history over from another tab that has it (that tab's engine stops). */
+	takeOver?: boolean;
 	simulator?: Partial<SimulatorSettings>;
 }
 

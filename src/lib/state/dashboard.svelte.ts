@@ -20,7 +20,11 @@ export interface LatestTick {
 	flagged: boolean;
 }
 
-export type Phase = 'starting' | 'live' | 'failed';
+/**
+ * `elsewhere`: another tab owns the history, this one waits to be asked to take over.
+ * `taken-over`: this tab had it until another tab took it.
+ */
+export type Phase = 'starting' | 'live' | 'failed' | 'elsewhere' | 'taken-over';
 
 /**
  * The app state the UI reads. Hot data (chart columns) never enters `$state`: it sits in
@@ -59,11 +63,34 @@ export class Dashboard {
 
 	selected = $derived(this.series.find((s) => s.id === this.selectedId) ?? null);
 
+	private options: { simulator?: Partial<SimulatorSettings>; dbName?: string } = {};
+
 	async start(options: { simulator?: Partial<SimulatorSettings>; dbName?: string } = {}): Promise<void> {
+		this.options = options;
+		await this.connect(false);
+	}
+
+	/** Runs the engine in this tab; the tab that had the history stops and says so. */
+	async takeOver(): Promise<void> {
+		cancelAnimationFrame(this.frameRequest);
+		this.client?.dispose();
+		this.client = null;
+		this.phase = 'starting';
+		await this.connect(true);
+	}
+
+	private async connect(takeOver: boolean): Promise<void> {
 		try {
 			this.client = connectEngine();
-			const snapshot = await this.client.api.init(options);
+			const snapshot = await this.client.api.init({ ...this.options, takeOver });
 			if (this.disposed) return;
+			if (!snapshot.owner) {
+				this.phase = 'elsewhere';
+				this.client.dispose();
+				this.client = null;
+				return;
+			}
+			this.selectedId = null;
 			this.series = snapshot.series;
 			this.anomalies = snapshot.anomalies;
 			this.stats = snapshot.stats;
@@ -122,11 +149,21 @@ export class Dashboard {
 
 	/** One engine frame per animation frame; the next is asked for only after this one is applied. */
 	private readonly onAnimationFrame = async (): Promise<void> => {
-		if (!this.client || this.disposed) return;
+		const client = this.client;
+		if (!client || this.disposed) return;
 		try {
-			this.apply(await this.client.api.pullFrame());
+			const frame = await client.api.pullFrame();
+			// A take-over replaced the engine while this frame was on its way: drop it.
+			if (client !== this.client) return;
+			if (frame.stopped) {
+				this.phase = 'taken-over';
+				client.dispose();
+				this.client = null;
+				return;
+			}
+			this.apply(frame);
 		} catch (error) {
-			if (this.disposed) return;
+			if (this.disposed || client !== this.client) return;
 			this.phase = 'failed';
 			this.failure = `Lost contact with the engine: ${error instanceof Error ? error.message : String(error)}`;
 			return;

@@ -259,9 +259,14 @@ export class HistoryStore {
 
 	/** Stops the timer and writes what is buffered. */
 	async close(): Promise<void> {
+		this.stop();
+		await this.flush();
+	}
+
+	/** Stops the periodic flush; what is buffered stays in memory, unwritten. */
+	stop(): void {
 		if (this.timer) clearTimeout(this.timer);
 		this.timer = null;
-		await this.flush();
 	}
 
 	private *inFlightAnomalies(): Iterable<Anomaly> {
