@@ -47,6 +47,7 @@ export default defineConfig({
 	worker: { format: 'es' },
 	test: {
 		include: ['src/**/*.test.ts'],
+		benchmark: { include: ['bench/**/*.bench.ts'] },
 		environment: 'node'
 	}
 });

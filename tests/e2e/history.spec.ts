@@ -1,5 +1,22 @@
 import { expect, test } from '@playwright/test';
-import { chartState, tickTotal } from './helpers';
+import { chartState, expectTicksFlowing, tickTotal } from './helpers';
+
+/** Reads the saved settings row straight from IndexedDB (runs in the page). */
+function readStoredRetention(): Promise<number | null> {
+	return new Promise((resolve, reject) => {
+		const open = indexedDB.open('tickscope');
+		open.onerror = () => reject(open.error);
+		open.onsuccess = () => {
+			const db = open.result;
+			const get = db.transaction('meta').objectStore('meta').get('settings');
+			get.onsuccess = () => {
+				db.close();
+				resolve(get.result?.retentionMs ?? null);
+			};
+			get.onerror = () => reject(get.error);
+		};
+	});
+}
 
 test('a reload keeps the history: the chart shows ticks from before it within a second', async ({ page }) => {
 	await page.goto('./?anomalies=300&seed=5');
@@ -25,4 +42,16 @@ test('a reload keeps the history: the chart shows ticks from before it within a 
 	await expect.poll(() => tickTotal(page)).toBeGreaterThanOrEqual(totalBefore - 1000);
 	// The anomaly log is still there, oldest entry included.
 	await expect(page.getByTestId('anomaly-log').locator('tbody tr[data-truth]', { hasText: firstAnomaly! })).toHaveCount(1);
+});
+
+test('the retention setting is kept across reloads', async ({ page }) => {
+	await page.goto('./');
+	const retention = page.getByTestId('retention');
+	await expect(retention).toHaveValue(String(60 * 60 * 1000));
+	await retention.selectOption({ label: '15 min' });
+	// Wait until the engine has stored it, then reload.
+	await expect.poll(() => page.evaluate(readStoredRetention)).toBe(15 * 60 * 1000);
+	await page.reload();
+	await expect(retention).toHaveValue(String(15 * 60 * 1000));
+	await expectTicksFlowing(page);
 });
