@@ -29,7 +29,8 @@ export function createEngineApi(): EngineApi {
 			takenOver = false;
 			let current: Engine | null = null;
 			const store = new HistoryStore(new TickscopeDb(options.dbName), {
-				onProblem: (problem) => current?.onStorageProblem(problem)
+				onProblem: (problem) => current?.onStorageProblem(problem),
+				onRecovered: () => current?.onStorageRecovered()
 			});
 			current = new Engine({ store, estimateBytes });
 			engine = current;

@@ -140,6 +140,41 @@ describe('Engine', () => {
 		expect(stats.totalTicks).toBe(start.totalTicks);
 		await second.engine.dispose();
 	});
+
+	it('when storage is full, removes the oldest history, says so, and loses no new ticks', async () => {
+		const clock = { now: T0 };
+		dbNames.push('engine-quota');
+		let engine: Engine | null = null;
+		const store = new HistoryStore(new TickscopeDb('engine-quota'), {
+			onProblem: (problem) => engine?.onStorageProblem(problem),
+			onRecovered: () => engine?.onStorageRecovered()
+		});
+		engine = new Engine({ store, now: () => clock.now, autoRun: false });
+		const { series } = await engine.init({ simulator });
+		await runFor(engine, clock, 60_000);
+		const rowsBefore = await store.db.chunks.count();
+
+		const bulkPut = store.db.chunks.bulkPut.bind(store.db.chunks);
+		let full = true;
+		store.db.chunks.bulkPut = ((...args: Parameters<typeof bulkPut>) => {
+			if (!full) return bulkPut(...args);
+			full = false;
+			return Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+		}) as typeof bulkPut;
+		await runFor(engine, clock, 3000);
+		await new Promise((resolve) => setTimeout(resolve, 50));
+
+		expect(engine.stats().problems.join(' ')).toMatch(/Storage was full: the oldest history/);
+		expect(await store.db.chunks.count()).toBeLessThan(rowsBefore);
+		// The batch refused while the disk was full was written on the next flush.
+		await engine.flush();
+		const { t } = await store.readLast(series[0].id, 40);
+		const stored = await store.db.chunks.where('[seriesId+t0]').between([series[0].id, -Infinity], [series[0].id, Infinity]).toArray();
+		const storedT = stored.flatMap((row) => Array.from(row.t));
+		expect(storedT.slice(-40)).toEqual(Array.from(t));
+		expect(storedT.at(-1)).toBeGreaterThan(T0 + 62_000);
+		await engine.dispose();
+	});
 });
 
 describe('engine API over Comlink', () => {

@@ -95,7 +95,7 @@ export class Engine {
 	private nextTruthId = 1;
 	private counters = { hits: 0, falseAlarms: 0, missed: 0, caught: 0, injected: 0 };
 	private readonly rejected: Record<string, number> = {};
-	private readonly problems = new Map<StorageProblem['kind'], string>();
+	private readonly problems = new Map<StorageProblem['kind'] | 'read-failed', string>();
 	private historyBytes: number | null = null;
 	private rate = { ticks: 0, since: 0, perSecond: 0 };
 	private timers: ReturnType<typeof setInterval>[] = [];
@@ -194,12 +194,18 @@ export class Engine {
 		// The history read copies the in-memory ticks synchronously, so ticks from here on land in
 		// the buffer and none are both in the initial window and appended.
 		const reading = this.store.readLast(seriesId, size);
-		void reading.then(async ({ t, v }) => {
-			if (this.watches[seriesId] !== buffer) return;
-			const from = t.length > 0 ? t[0] : Infinity;
-			const anomalies = await this.store.anomaliesSince(seriesId, from);
-			buffer.setInitial(t, v, anomalies);
-		});
+		void reading
+			.then(async ({ t, v }) => {
+				if (this.watches[seriesId] !== buffer) return;
+				const from = t.length > 0 ? t[0] : Infinity;
+				const anomalies = await this.store.anomaliesSince(seriesId, from);
+				buffer.setInitial(t, v, anomalies);
+			})
+			.catch((error: unknown) => {
+				// The chart still goes live with what arrives from now on.
+				this.problems.set('read-failed', `Reading history failed (${describe(error)}); showing live ticks only.`);
+				if (this.watches[seriesId] === buffer) buffer.setInitial(new Float64Array(0), new Float64Array(0), []);
+			});
 	}
 
 	unwatch(seriesId: number): void {
@@ -239,7 +245,19 @@ export class Engine {
 	/** The store reports a problem; storage full also makes room at once. */
 	onStorageProblem(problem: StorageProblem): void {
 		this.problems.set(problem.kind, problem.message);
-		if (problem.kind === 'quota') void this.store.evictOldest();
+		if (problem.kind === 'quota') {
+			void this.store.evictOldest().then((rows) => {
+				this.problems.set(
+					'quota',
+					`Storage was full: the oldest history (${rows} blocks of ticks) was removed to make room. Anomalies are kept.`
+				);
+			});
+		}
+	}
+
+	/** Writes work again after a failure. */
+	onStorageRecovered(): void {
+		this.problems.delete('write-failed');
 	}
 
 	stats(): EngineStats {
@@ -369,6 +387,8 @@ export class Engine {
 			this.counters.falseAlarms++;
 		}
 		this.store.putAnomaly(anomaly);
+		// A page that stops asking (hidden tab) must not make this grow without bound.
+		if (this.frameAnomalies.length >= 2 * MAX_FRAME_ANOMALIES) this.frameAnomalies.splice(0, MAX_FRAME_ANOMALIES);
 		this.frameAnomalies.push(anomaly);
 	}
 
@@ -383,4 +403,8 @@ export class Engine {
 		this.rate.ticks = 0;
 		this.rate.since = now;
 	}
+}
+
+function describe(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
 }

@@ -22,6 +22,8 @@ export interface HistoryStoreOptions {
 	flushIntervalMs?: number;
 	compactTicks?: number;
 	onProblem?: (problem: StorageProblem) => void;
+	/** A write succeeded after one or more failures. */
+	onRecovered?: () => void;
 }
 
 export type Counters = Omit<CountersRow, 'key' | 'totalTicks'>;
@@ -68,12 +70,14 @@ export class HistoryStore {
 	private readonly flushIntervalMs: number;
 	private readonly compactTicks: number;
 	private readonly onProblem: (problem: StorageProblem) => void;
+	private readonly onRecovered: () => void;
 
 	constructor(db: TickscopeDb, options: HistoryStoreOptions = {}) {
 		this.db = db;
 		this.flushIntervalMs = options.flushIntervalMs ?? FLUSH_INTERVAL_MS;
 		this.compactTicks = options.compactTicks ?? COMPACT_TICKS;
 		this.onProblem = options.onProblem ?? (() => {});
+		this.onRecovered = options.onRecovered ?? (() => {});
 	}
 
 	/** Loads totals and each series' newest tick; call once before appending. */
@@ -343,6 +347,7 @@ export class HistoryStore {
 			try {
 				await this.write(batch);
 				this.unwritten.shift();
+				if (this.failures > 0) this.onRecovered();
 				this.failures = 0;
 			} catch (error) {
 				this.failures++;
