@@ -37,6 +37,15 @@ if (existsSync('test-results/e2e.json')) {
 	passed += stats.expected;
 	failed += stats.unexpected + stats.flaky;
 }
+// A runner that could not start reports nothing: count it as a failure, never as a pass.
+if (unit.status !== 0 && !existsSync('test-results/unit.json')) {
+	console.error(`✗ unit tests did not run (exit ${unit.status})`);
+	failed++;
+}
+if (e2e.status !== 0 && !existsSync('test-results/e2e.json')) {
+	console.error(`✗ browser tests did not run (exit ${e2e.status})`);
+	failed++;
+}
 const ok = unit.status === 0 && e2e.status === 0 && failed === 0 && passed > 0;
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
 process.exit(ok ? 0 : 1);
