@@ -1,5 +1,23 @@
 /** Kinds of anomaly a source can inject or a detector can name. */
-export type AnomalyKind = 'spike' | 'level-shift' | 'variance-burst' | 'drift' | 'stuck' | 'dropout';
+export type AnomalyKind =
+	| 'spike'
+	| 'level-shift'
+	| 'variance-burst'
+	| 'drift'
+	| 'stuck'
+	| 'dropout'
+	/** A sensor reads 0 or its maximum (broken wire, saturated). */
+	| 'sensor-failure';
+
+export const ANOMALY_KINDS: readonly AnomalyKind[] = [
+	'spike',
+	'level-shift',
+	'variance-burst',
+	'drift',
+	'stuck',
+	'dropout',
+	'sensor-failure'
+];
 
 /**
  * Ground truth: an anomaly the source knows it put there (simulator injection, labelled replay).
