@@ -72,6 +72,7 @@ export class Injector {
 	private readonly warmupTicks: number;
 	private readonly persistent: boolean;
 	private readonly quantum: number;
+	private readonly perUnit: number;
 	private readonly min: number;
 	private readonly max: number;
 	/** Probability that a tick starts an injection, and the cumulative share of each kind code. */
@@ -95,6 +96,7 @@ export class Injector {
 		this.warmupTicks = options.warmupTicks;
 		this.persistent = options.persistent;
 		this.quantum = options.quantum;
+		this.perUnit = options.quantum > 0 ? 1 / options.quantum : 1;
 		this.min = options.min;
 		this.max = options.max;
 		this.cumulative = new Float64Array(KIND_CODES.length);
@@ -215,7 +217,8 @@ export class Injector {
 	private emit(i: number, v: number): number {
 		if (Number.isNaN(v)) return v;
 		let out = v < this.min ? this.min : v > this.max ? this.max : v;
-		if (this.quantum > 0) out = Math.round(out / this.quantum) * this.quantum;
+		// Dividing the integer count by the inverse gives the double nearest k·q (k * q may not).
+		if (this.quantum > 0) out = Math.round(out * this.perUnit) / this.perUnit;
 		// Rounding may not land back inside the range at its edges.
 		if (out < this.min) out = this.min;
 		this.lastOut[i] = out;
