@@ -5,9 +5,10 @@ import { bench, describe } from 'vitest';
 import type { Truth } from '../src/lib/domain/anomaly';
 import { TickBatch } from '../src/lib/domain/tick-batch';
 import { RollingZScore } from '../src/lib/detectors/rolling-zscore';
-import { MarketSimulator } from '../src/lib/sources/simulator/market-simulator';
+import { MarketsScenario } from '../src/lib/sources/simulator/markets';
 import { SeriesBuffer } from '../src/lib/storage/series-buffer';
 
+/** 50 instruments: a price and a volume series each. */
 const SERIES = 100;
 const TICKS_PER_SECOND = 10;
 /** Simulated seconds per benchmark iteration: 100 series × 10/s × 10 s = 10,000 ticks. */
@@ -16,7 +17,7 @@ const WINDOW = 200;
 
 // One recorded stream, replayed by both contenders, so only the processing differs.
 const stream = new TickBatch(SERIES * TICKS_PER_SECOND * (SPAN_MS / 1000) + SERIES);
-new MarketSimulator({ seed: 1, seriesCount: SERIES, ticksPerSecond: TICKS_PER_SECOND, startTime: 0 }).advance(
+new MarketsScenario({ seed: 1, count: SERIES / 2, ticksPerSecond: TICKS_PER_SECOND, startTime: 0, anomalyRates: {} }).advance(
 	SPAN_MS,
 	stream,
 	[] as Truth[]

@@ -4,7 +4,8 @@ import { chartState, expectTicksFlowing, tickTotal } from './helpers';
 test('live ticks flow from the simulator and the total grows', async ({ page }) => {
 	await page.goto('./');
 	await expect.poll(async () => Number((await page.getByTestId('tick-rate').textContent())?.replace(/,/g, ''))).toBeGreaterThan(100);
-	await expect(page.getByTestId('series-count')).toHaveText('100');
+	// 100 instruments, a price and a volume series each.
+	await expect(page.getByTestId('series-count')).toHaveText('200');
 	const first = await tickTotal(page);
 	await expectTicksFlowing(page);
 	expect(await tickTotal(page)).toBeGreaterThan(first);
@@ -22,12 +23,13 @@ test('picking another instrument redraws the chart with its ticks', async ({ pag
 	const firstKey = await picker.locator('button').first().getAttribute('data-series-key');
 	await expect.poll(async () => (await chartState(page)).seriesKey).toBe(firstKey);
 
-	// Search by label, as a person would, and pick with Enter.
+	// Search by label, as a person would, and pick the first match with Enter.
 	const target = picker.locator('button').nth(42);
-	const key = (await target.getAttribute('data-series-key'))!;
-	const label = key.replace('sim/', '');
+	const label = (await target.locator('.label').textContent())!.replace(' vol', '');
 	await picker.getByRole('searchbox').fill(label.toLowerCase());
-	await expect(picker.locator('button')).toHaveCount(1);
+	const firstMatch = picker.locator('button').first();
+	await expect(firstMatch.locator('.label')).toHaveText(label);
+	const key = (await firstMatch.getAttribute('data-series-key'))!;
 	await picker.getByRole('searchbox').press('Enter');
 
 	await expect(page.getByRole('heading', { level: 2 })).toHaveText(label);

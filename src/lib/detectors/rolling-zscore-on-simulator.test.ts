@@ -1,26 +1,30 @@
 import { expect, it } from 'vitest';
-import type { Truth } from '../domain/anomaly';
+import type { AnomalyKind, Truth } from '../domain/anomaly';
 import { TickBatch } from '../domain/tick-batch';
-import { MarketSimulator } from '../sources/simulator/market-simulator';
-import { RollingZScore } from './rolling-zscore';
+import { MarketsScenario } from '../sources/simulator/markets';
+import { detectorFor } from './detector-for';
 import { TruthMatcher } from './truth-matcher';
 
 const START_MS = 1_700_000_000_000;
-const SPAN_MS = 10 * 60_000;
-/** One second of slack: a flag up to 10 ticks after the injection still counts. */
-const SLACK_MS = 1000;
+const SPAN_MS = 20 * 60_000;
+const SLACK_MS = 2000;
 
-it('finds the simulator’s injections with the default z-score (100 series, 10 min)', () => {
-	const sim = new MarketSimulator({ seed: 2024, seriesCount: 100, startTime: START_MS });
-	const detectors = sim.series.map(() => new RollingZScore({ mode: 'delta' }));
+it('the default detectors find the market simulator’s spikes, shifts and bursts (50 instruments, 20 min)', () => {
+	const sim = new MarketsScenario({
+		seed: 2024,
+		count: 50,
+		ticksPerSecond: 10,
+		startTime: START_MS,
+		anomalyRates: { spike: 6, 'level-shift': 6, 'variance-burst': 6 }
+	});
+	const detectors = sim.series.map((s) => detectorFor(s.kind));
 	const matcher = new TruthMatcher({ slackMs: SLACK_MS });
 	const out = new TickBatch(2048);
 	const fresh: Truth[] = [];
 	const all: Truth[] = [];
 	let hits = 0;
 	let falseAlarms = 0;
-	let missed = 0;
-	// One-second steps, as the engine would drive it.
+	// One-second steps, as the engine would drive it (it steps every 10 ms; the result is the same).
 	for (let now = START_MS; now <= START_MS + SPAN_MS; now += 1000) {
 		out.clear();
 		fresh.length = 0;
@@ -36,13 +40,19 @@ it('finds the simulator’s injections with the default z-score (100 series, 10 
 			if (matcher.match(out.ids[k], out.t[k])) hits++;
 			else falseAlarms++;
 		}
-		missed += matcher.expire(now).length;
+		matcher.expire(now);
 	}
 	const closed = all.filter((tr) => tr.t1 + SLACK_MS < START_MS + SPAN_MS);
-	const detected = closed.filter((tr) => tr.detected === true).length;
-	// ~100 series × (600 s − 25 s warm-up) × 10/h ≈ 160 injections.
-	expect(closed.length).toBeGreaterThan(100);
-	expect(missed).toBe(closed.length - detected);
-	expect(detected / closed.length).toBeGreaterThanOrEqual(0.9);
-	expect(falseAlarms).toBeLessThan(hits);
+	const recall = (kind: AnomalyKind, kindOfSeries: 'price' | 'volume') => {
+		const some = closed.filter((tr) => tr.kind === kind && sim.series[tr.seriesId].kind === kindOfSeries);
+		expect(some.length).toBeGreaterThan(10);
+		return some.filter((tr) => tr.detected).length / some.length;
+	};
+	expect(recall('spike', 'price')).toBeGreaterThanOrEqual(0.9);
+	expect(recall('level-shift', 'price')).toBeGreaterThanOrEqual(0.9);
+	expect(recall('variance-burst', 'price')).toBeGreaterThanOrEqual(0.8);
+	// Volume spikes multiply a trade 25–400×, i.e. 3.5–7σ of log volume: the z-score baseline
+	// (threshold 6) catches about half (0.56 seen); better detectors are issue 4's.
+	expect(recall('spike', 'volume')).toBeGreaterThanOrEqual(0.45);
+	expect(falseAlarms).toBeLessThan(hits * 0.25);
 });

@@ -125,3 +125,24 @@ describe('RollingZScore, level mode', () => {
 		expect(score).toBeLessThan(3.5);
 	});
 });
+
+describe('RollingZScore after a sustained level change', () => {
+	it('adapts to the new level and does not flag the return to normal for a whole window', () => {
+		const detector = new RollingZScore({ mode: 'level', window: 200, warmup: 50 });
+		const rng = new Random(8);
+		let flagsAfter = 0;
+		let flagsDuring = 0;
+		for (let k = 0; k < 3000; k++) {
+			// 300 ticks raised by 20σ, then back to normal.
+			const shifted = k >= 1000 && k < 1300;
+			const score = detector.update(k, 100 + rng.normal() + (shifted ? 20 : 0));
+			if (score < detector.threshold) continue;
+			if (shifted) flagsDuring++;
+			else if (k >= 1300) flagsAfter++;
+		}
+		expect(flagsDuring).toBeGreaterThan(0);
+		// The change and the return are each flagged for a few ticks, not for hundreds.
+		expect(flagsDuring).toBeLessThan(50);
+		expect(flagsAfter).toBeLessThan(50);
+	});
+});

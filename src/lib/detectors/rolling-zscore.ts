@@ -23,6 +23,8 @@ const STD_FLOOR_REL = 1e-12;
  * caught 37% of them; at 3σ it adds at most 9σ²/30, and normal data loses only 0.3% of its mass.
  */
 const CLIP_SIGMA = 3;
+/** After this many samples in a row beyond the clip edge, they are fed unclipped. */
+const ADAPT_AFTER_TICKS = 5;
 
 /** √2: a step measured across two ticks has √2 times the one-tick std. */
 const SQRT2 = Math.SQRT2;
@@ -54,6 +56,8 @@ export class RollingZScore implements Detector {
 	/** Delta mode: the value before the current run of flagged ticks. */
 	private anchor = 0;
 	private lastFlagged = false;
+	/** Consecutive samples beyond the clip edge. */
+	private outsideInRow = 0;
 	private lastExpected = NaN;
 
 	constructor(options: RollingZScoreOptions = {}) {
@@ -105,8 +109,15 @@ export class RollingZScore implements Detector {
 				}
 			}
 			const limit = Math.min(this.threshold, CLIP_SIGMA) * std;
-			if (sample > mean + limit) sample = mean + limit;
-			else if (sample < mean - limit) sample = mean - limit;
+			const outside = sample > mean + limit || sample < mean - limit;
+			this.outsideInRow = outside ? this.outsideInRow + 1 : 0;
+			// Clip isolated outliers; a run of them is a new regime the stats must follow, or σ
+			// collapses onto the clip edge and the return to normal is flagged for a whole window
+			// (a 300-tick level shift gave ~1,300 false flags after it ended).
+			if (this.outsideInRow <= ADAPT_AFTER_TICKS) {
+				if (sample > mean + limit) sample = mean + limit;
+				else if (sample < mean - limit) sample = mean - limit;
+			}
 		}
 
 		if (feed) this.feed(sample);
@@ -129,6 +140,7 @@ export class RollingZScore implements Detector {
 		this.hasPrev = false;
 		this.anchor = 0;
 		this.lastFlagged = false;
+		this.outsideInRow = 0;
 		this.lastExpected = NaN;
 	}
 

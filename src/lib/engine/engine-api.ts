@@ -24,7 +24,7 @@ export function createEngineApi(): EngineApi {
 				engine?.halt();
 			});
 			if (!owner) {
-				return { owner: false, series: [], anomalies: [], stats: emptyStats(), settings: structuredClone(DEFAULT_SETTINGS) };
+				return { owner: false, series: [], activeSeries: [], anomalies: [], stats: emptyStats(), settings: structuredClone(DEFAULT_SETTINGS) };
 			}
 			takenOver = false;
 			let current: Engine | null = null;
@@ -46,6 +46,7 @@ export function createEngineApi(): EngineApi {
 			return Comlink.transfer(frame, transferables(frame));
 		},
 		setRetention: (retentionMs) => ready().setRetention(retentionMs),
+		setSimulator: (patch) => ready().setSimulator(patch),
 		flush: () => ready().flush(),
 		async dispose() {
 			await engine?.dispose();

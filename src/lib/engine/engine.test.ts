@@ -7,7 +7,7 @@ import { TickscopeDb } from '../storage/db';
 import { HistoryStore } from '../storage/history-store';
 import { Engine, STEP_MS } from './engine';
 import { createEngineApi } from './engine-api';
-import type { EngineApi, EngineFrame } from './types';
+import type { EngineApi, EngineFrame, SimulatorSettings } from './types';
 
 const T0 = Date.UTC(2026, 10, 25, 12);
 let dbNames: string[] = [];
@@ -45,23 +45,31 @@ async function runFor(engine: Engine, clock: { now: number }, ms: number, frames
 	return frames;
 }
 
-const simulator = { seed: 9, seriesCount: 5, ticksPerSecond: 10, anomaliesPerSeriesHour: 1200 };
+/** 5 instruments: 10 series (price and volume), spikes and level shifts often enough to count. */
+const simulator: Partial<SimulatorSettings> = {
+	scenario: 'markets',
+	seed: 9,
+	count: 5,
+	ticksPerSecond: 10,
+	anomalyRates: { spike: 600, 'level-shift': 600 }
+};
 
 describe('Engine', () => {
 	it('runs simulator → detector → truth matching → history, and streams a watched series', async () => {
 		const clock = { now: T0 };
 		const { engine, store } = makeEngine('engine-run', clock);
 		const snapshot = await engine.init({ simulator });
-		expect(snapshot.series).toHaveLength(5);
+		expect(snapshot.series).toHaveLength(10);
+		expect(snapshot.activeSeries).toEqual(snapshot.series.map((s) => s.id));
 		const id = snapshot.series[2].id;
 		engine.watch(id, 100);
 		const frames = await runFor(engine, clock, 120_000);
 
-		// 10 ticks/s × 5 series × 120 s, plus the ticks at both ends of the span.
+		// 10 ticks/s × 10 series × 120 s, plus the ticks at both ends of the span.
 		const stats = engine.stats();
-		expect(stats.totalTicks).toBeGreaterThan(5990);
-		expect(stats.totalTicks).toBeLessThanOrEqual(6005);
-		expect(stats.ticksPerSecond).toBeGreaterThan(40);
+		expect(stats.totalTicks).toBeGreaterThan(11_980);
+		expect(stats.totalTicks).toBeLessThanOrEqual(12_010);
+		expect(stats.ticksPerSecond).toBeGreaterThan(90);
 
 		// The first frame with data replaces the page's window; later ones append, in order.
 		const watched = frames.flatMap((f) => f.series).filter((s) => s.id === id);
@@ -78,9 +86,10 @@ describe('Engine', () => {
 		expect(new Set(flags.map((a) => a.id)).size).toBe(flags.length);
 		expect(flags.filter((a) => a.truth).length).toBe(stats.hits);
 		expect(flags.filter((a) => !a.truth).length).toBe(stats.falseAlarms);
-		// 1200/h × 5 series × 2 min ≈ 200 injections, nearly all caught.
-		expect(stats.injected).toBeGreaterThan(120);
-		expect(stats.caught / stats.injected).toBeGreaterThan(0.9);
+		// 1200/h × 10 series × 2 min ≈ 400 injections (fewer: one at a time), nearly all caught.
+		expect(stats.injected).toBeGreaterThan(200);
+		// Price spikes and shifts are nearly all caught; volume spikes about half (see detector tests).
+		expect(stats.caught / stats.injected).toBeGreaterThan(0.8);
 		expect(stats.caught + stats.missed).toBeLessThanOrEqual(stats.injected);
 
 		// History has the same ticks the page was sent.
@@ -123,21 +132,26 @@ describe('Engine', () => {
 		await second.engine.dispose();
 	});
 
-	it('refuses ticks older than the series’ newest and counts them', async () => {
+	it('carries simulated time on from the newest stored tick when the wall clock went back', async () => {
 		const clock = { now: T0 };
 		const first = makeEngine('engine-clock', clock);
-		await first.engine.init({ simulator });
+		const { series } = await first.engine.init({ simulator });
 		await runFor(first.engine, clock, 10_000);
 		await first.engine.dispose();
+		const newest = (await first.store.readLast(series[0].id, 1)).t[0];
 
-		// The clock went back a minute (a changed system clock): the simulator's ticks are older.
+		// The system clock went back a minute: new ticks must still come after the stored ones.
 		clock.now = T0 - 60_000;
 		const second = makeEngine('engine-clock', clock);
 		const { stats: start } = await second.engine.init({ simulator });
+		expect(start.simulator!.time).toBeGreaterThan(newest);
 		await runFor(second.engine, clock, 2000);
 		const stats = second.engine.stats();
-		expect(stats.rejected['out-of-order']).toBeGreaterThan(90);
-		expect(stats.totalTicks).toBe(start.totalTicks);
+		expect(stats.rejected['out-of-order'] ?? 0).toBe(0);
+		// 10 series × 10/s × 2 s.
+		expect(stats.totalTicks - start.totalTicks).toBeGreaterThan(190);
+		const { t } = await second.store.readLast(series[0].id, 40);
+		for (let i = 1; i < t.length; i++) expect(t[i]).toBeGreaterThan(t[i - 1]);
 		await second.engine.dispose();
 	});
 
@@ -177,14 +191,64 @@ describe('Engine', () => {
 	});
 });
 
+describe('Engine simulator controls', () => {
+	it('switches scenario at once: new series go live, the old stop, and settings persist', async () => {
+		const clock = { now: T0 };
+		const { engine } = makeEngine('engine-switch', clock);
+		const snapshot = await engine.init({ simulator });
+		await runFor(engine, clock, 2000);
+		const settings = await engine.setSimulator({ scenario: 'gait', count: 2, ticksPerSecond: 50 });
+		expect(settings.scenario).toBe('gait');
+		const frames = await runFor(engine, clock, 2000);
+		const active = frames.find((f) => f.activeSeries)!.activeSeries!;
+		const added = frames.flatMap((f) => f.seriesAdded);
+		expect(added).toHaveLength(12);
+		expect(added.every((s) => s.key.startsWith('sim/gait/'))).toBe(true);
+		expect(active).toEqual(added.map((s) => s.id));
+		// Only the sensors tick now: 12 × 50/s (the 10 market series would add 100/s more).
+		const before = engine.stats().totalTicks;
+		await runFor(engine, clock, 1000);
+		expect(engine.stats().totalTicks - before).toBeGreaterThan(590);
+		expect(engine.stats().totalTicks - before).toBeLessThan(610);
+		await engine.dispose();
+
+		const again = makeEngine('engine-switch', clock);
+		const resumed = await again.engine.init({});
+		expect(resumed.settings.simulator.scenario).toBe('gait');
+		expect(resumed.activeSeries.map((id) => resumed.series.find((s) => s.id === id)!.key)).toEqual(added.map((s) => s.key));
+		expect(resumed.series.length).toBe(snapshot.series.length + 12);
+		await again.engine.dispose();
+	});
+
+	it('pauses, resumes, and runs simulated time at the chosen speed', async () => {
+		const clock = { now: T0 };
+		const { engine } = makeEngine('engine-speed', clock);
+		await engine.init({ simulator });
+		await runFor(engine, clock, 1000);
+		await engine.setSimulator({ paused: true });
+		const paused = engine.stats().totalTicks;
+		await runFor(engine, clock, 3000);
+		expect(engine.stats().totalTicks).toBe(paused);
+		expect(engine.stats().simulator?.paused).toBe(true);
+
+		await engine.setSimulator({ paused: false, speed: 60 });
+		const simBefore = engine.stats().simulator!.time;
+		await runFor(engine, clock, 1000);
+		// One wall second is a simulated minute: 10 series × 10/s × 60 s of ticks.
+		expect(engine.stats().simulator!.time - simBefore).toBeCloseTo(60_000, -2);
+		expect(engine.stats().totalTicks - paused).toBeGreaterThan(5900);
+		await engine.dispose();
+	});
+});
+
 describe('engine API over Comlink', () => {
 	it('answers through a real message channel and transfers frame arrays', async () => {
 		const { port1, port2 } = new MessageChannel();
 		Comlink.expose(createEngineApi(), port1 as unknown as Comlink.Endpoint);
 		const api = Comlink.wrap<EngineApi>(port2 as unknown as Comlink.Endpoint);
 		dbNames.push('engine-comlink');
-		const snapshot = await api.init({ dbName: 'engine-comlink', simulator: { seriesCount: 3, ticksPerSecond: 100 } });
-		expect(snapshot.series).toHaveLength(3);
+		const snapshot = await api.init({ dbName: 'engine-comlink', simulator: { count: 3, ticksPerSecond: 100 } });
+		expect(snapshot.series).toHaveLength(6);
 		await api.watch(snapshot.series[0].id, 500);
 		await new Promise((resolve) => setTimeout(resolve, 600));
 		const frame = await api.pullFrame();

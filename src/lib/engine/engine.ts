@@ -2,10 +2,15 @@ import type { Anomaly, Truth } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
 import { TickBatch } from '../domain/tick-batch';
 import type { Detector } from '../detectors/detector';
-import { RollingZScore } from '../detectors/rolling-zscore';
-import { TruthMatcher } from '../detectors/truth-matcher';
-import { MarketSimulator } from '../sources/simulator/market-simulator';
+import { detectorFor } from '../detectors/detector-for';
+import {
+	defaultSimulatorSettings,
+	normalizeSimulatorSettings,
+	type SimulatorSettings
+} from '../sources/simulator/settings';
+import { SimulatorSource } from '../sources/simulator/simulator-source';
 import type { HistoryStore, StorageProblem } from '../storage/history-store';
+import { Scoreboard } from './scoreboard';
 import type {
 	EngineFrame,
 	EngineInitOptions,
@@ -22,8 +27,6 @@ export const STEP_MS = 10;
 const RATE_WINDOW_MS = 1000;
 /** Retention runs in the background this often. */
 const RETENTION_INTERVAL_MS = 30_000;
-/** A flag up to this long after an injection's last tick still counts as catching it. */
-export const MATCH_SLACK_MS = 2000;
 /** Ticks fed to each detector from history at start, so it does not begin cold after a reload. */
 const PRIME_TICKS = 256;
 /** Anomalies a frame carries at most; a flood beyond that is in the log's counts and in storage. */
@@ -31,9 +34,12 @@ const MAX_FRAME_ANOMALIES = 500;
 /** How many recent anomalies the page gets at start. */
 const SNAPSHOT_ANOMALIES = 200;
 
+/** Injections wait this many ticks per series: detectors warm up in 50. */
+const SIM_WARMUP_TICKS = 60;
+
 export const DEFAULT_SETTINGS: EngineSettings = {
 	retentionMs: 60 * 60 * 1000,
-	simulator: { seed: 1, seriesCount: 100, ticksPerSecond: 10, anomaliesPerSeriesHour: 10 }
+	simulator: defaultSimulatorSettings()
 };
 
 /** Counters of an engine that has not run. */
@@ -49,7 +55,8 @@ export function emptyStats(): EngineStats {
 		caught: 0,
 		injected: 0,
 		rejected: {},
-		problems: []
+		problems: [],
+		simulator: null
 	};
 }
 
@@ -81,19 +88,19 @@ export class Engine {
 	/** Indexed by series id: the hot path's per-series state. */
 	private detectors: Detector[] = [];
 	private lastT = new Float64Array(0);
+	/** Last value per series id: where a rebuilt scenario carries on from. */
+	private lastV = new Float64Array(0);
 	private watches: (WatchBuffer | undefined)[] = [];
-	private simulator: MarketSimulator | null = null;
+	private source: SimulatorSource | null = null;
 	/** Simulator's local series index → series id. */
 	private simIds = new Int32Array(0);
+	/** Set when the sources' series changed; the next frame says which are live. */
+	private activeChanged = false;
 	private readonly batch = new TickBatch(4096);
 	private readonly newTruths: Truth[] = [];
-	private readonly matcher = new TruthMatcher({ slackMs: MATCH_SLACK_MS });
-	/** Open injections caught so far → when their window closes (then the id is forgotten). */
-	private readonly caughtIds = new Map<number, number>();
+	private readonly scoreboard = new Scoreboard();
 	private frameAnomalies: Anomaly[] = [];
 	private nextAnomalyId = 1;
-	private nextTruthId = 1;
-	private counters = { hits: 0, falseAlarms: 0, missed: 0, caught: 0, injected: 0 };
 	private readonly rejected: Record<string, number> = {};
 	private readonly problems = new Map<StorageProblem['kind'] | 'read-failed', string>();
 	private historyBytes: number | null = null;
@@ -111,47 +118,74 @@ export class Engine {
 	async init(options: EngineInitOptions = {}): Promise<EngineSnapshot> {
 		const { series: heads, counters, settings } = await this.store.open();
 		if (settings) this.settings.retentionMs = settings.retentionMs;
-		this.settings.simulator = { ...this.settings.simulator, ...options.simulator };
-		this.counters = { ...counters };
+		// Defaults, then what was stored, then what the address asks for.
+		this.settings.simulator = normalizeSimulatorSettings({
+			...(settings?.simulator as Partial<SimulatorSettings> | undefined),
+			...options.simulator
+		});
 		const ids = await this.store.maxIds();
 		this.nextAnomalyId = ids.anomaly + 1;
-		this.nextTruthId = ids.truth + 1;
+		this.scoreboard.restore(counters, ids.truth, await this.store.openTruths());
 
-		const resumePrices = new Map<string, number>();
 		for (const head of heads) {
 			this.register(head.info, false);
 			if (head.lastT !== undefined) this.lastT[head.info.id] = head.lastT;
-			if (head.lastV !== undefined) resumePrices.set(head.info.key, head.lastV);
+			if (head.lastV !== undefined) this.lastV[head.info.id] = head.lastV;
 		}
-		// Truths left open by the last session can no longer be caught: the matcher settles them.
-		for (const truth of await this.store.openTruths()) this.matcher.add(truth);
-
-		this.startSimulator(resumePrices);
+		this.startSimulator(this.settings.simulator);
 		await this.primeDetectors();
 		const anomalies = await this.store.recentAnomalies(SNAPSHOT_ANOMALIES);
 		this.rate.since = this.now();
 		// The snapshot lists every series; frames only announce ones that appear later.
 		this.seriesAdded = [];
+		this.activeChanged = false;
 		if (this.autoRun) this.run();
 		return {
 			owner: true,
 			series: [...this.series],
+			activeSeries: Array.from(this.simIds),
 			anomalies,
 			stats: this.stats(),
 			settings: structuredClone(this.settings)
 		};
 	}
 
+	/**
+	 * Applies simulator settings at once. Scenario, size, rate, seed or anomaly rates start a new
+	 * scenario that carries on from each series' last value and the simulated time reached;
+	 * speed and pause only change the clock.
+	 */
+	async setSimulator(patch: Partial<SimulatorSettings>): Promise<SimulatorSettings> {
+		const current = this.settings.simulator;
+		const next = normalizeSimulatorSettings({ ...current, ...patch });
+		const wall = this.now();
+		const rebuild = (['scenario', 'seed', 'count', 'ticksPerSecond'] as const).some((k) => next[k] !== current[k]) ||
+			JSON.stringify(next.anomalyRates) !== JSON.stringify(current.anomalyRates);
+		this.settings.simulator = next;
+		if (rebuild || !this.source) {
+			this.startSimulator(next);
+		} else {
+			this.source.clock.setSpeed(next.speed, wall);
+			this.source.clock.setPaused(next.paused, wall);
+		}
+		await this.store.saveSettings({ retentionMs: this.settings.retentionMs, simulator: { ...next } });
+		return structuredClone(next);
+	}
+
 	/** One pass of the pipeline: everything the sources have up to now. */
 	step(): void {
-		const now = this.now();
+		const wall = this.now();
 		const batch = this.batch;
 		batch.clear();
 		this.newTruths.length = 0;
-		if (this.simulator) this.simulator.advance(now, batch, this.newTruths);
-		for (const truth of this.newTruths) this.addTruth(truth);
+		const source = this.source;
+		if (source) source.advance(wall, batch, this.newTruths);
+		for (const truth of this.newTruths) {
+			truth.seriesId = this.simIds[truth.seriesId];
+			this.store.putTruth(this.scoreboard.injected(truth));
+		}
 
-		const { simIds, detectors, lastT, watches, store } = this;
+		const { simIds, detectors, lastT, lastV, watches, store } = this;
 		let accepted = 0;
 		for (let i = 0; i < batch.n; i++) {
 			const id = simIds[batch.ids[i]];
@@ -167,6 +201,7 @@ export class Engine {
 				continue;
 			}
 			lastT[id] = t;
+			lastV[id] = v;
 			store.append(id, t, v);
 			accepted++;
 			const detector = detectors[id];
@@ -177,14 +212,11 @@ export class Engine {
 		}
 		this.rate.ticks += accepted;
 
-		const missed = this.matcher.expire(now);
-		for (const truth of missed) {
-			if (truth.detected === false) this.counters.missed++;
-			this.store.putTruth(truth);
-		}
-		for (const [id, closesAt] of this.caughtIds) if (closesAt < now) this.caughtIds.delete(id);
-		if (accepted > 0 || missed.length > 0) this.store.setCounters(this.counters);
-		this.measureRate(now);
+		// Injection windows are in simulated time.
+		const missed = this.scoreboard.settle(source ? source.now(wall) : wall);
+		for (const truth of missed) this.store.putTruth(truth);
+		if (accepted > 0 || missed.length > 0) this.store.setCounters(this.scoreboard.counters);
+		this.measureRate(wall);
 	}
 
 	watch(seriesId: number, windowSize: number): void {
@@ -225,17 +257,25 @@ export class Engine {
 		this.frameAnomalies = [];
 		const seriesAdded = this.seriesAdded;
 		this.seriesAdded = [];
-		return { series, anomalies, seriesAdded, stats: this.stats() };
+		const frame: EngineFrame = { series, anomalies, seriesAdded, stats: this.stats() };
+		if (this.activeChanged) {
+			frame.activeSeries = Array.from(this.simIds);
+			this.activeChanged = false;
+		}
+		return frame;
 	}
 
 	async setRetention(retentionMs: number): Promise<void> {
 		this.settings.retentionMs = retentionMs;
-		await this.store.saveSettings({ retentionMs });
+		await this.store.saveSettings({ retentionMs, simulator: { ...this.settings.simulator } });
 		await this.enforceRetention();
 	}
 
 	async enforceRetention(): Promise<number> {
-		return this.store.enforceRetention(this.now(), this.settings.retentionMs);
+		// Sped-up simulated time runs ahead of the wall clock: the window follows the newer one.
+		const wall = this.now();
+		const now = Math.max(wall, this.source ? this.source.now(wall) : wall);
+		return this.store.enforceRetention(now, this.settings.retentionMs);
 	}
 
 	flush(): Promise<void> {
@@ -266,9 +306,16 @@ export class Engine {
 			totalTicks: this.store.totalTicks,
 			seriesCount: this.series.length,
 			historyBytes: this.historyBytes,
-			...this.counters,
+			...this.scoreboard.counters,
 			rejected: { ...this.rejected },
-			problems: [...this.problems.values()]
+			problems: [...this.problems.values()],
+			simulator: this.source
+				? {
+						time: this.source.now(this.now()),
+						speed: this.source.clock.speed,
+						paused: this.source.clock.paused
+					}
+				: null
 		};
 	}
 
@@ -299,25 +346,24 @@ export class Engine {
 		void this.enforceRetention();
 	}
 
-	private startSimulator(resumePrices: ReadonlyMap<string, number>): void {
-		const sim = this.settings.simulator;
-		const simulator = new MarketSimulator({
-			seed: sim.seed,
-			seriesCount: sim.seriesCount,
-			ticksPerSecond: sim.ticksPerSecond,
-			anomaliesPerSeriesHour: sim.anomaliesPerSeriesHour,
-			startTime: this.now(),
-			// Detectors are primed from history or warm up in 50 ticks; injections wait a little longer.
-			warmupTicks: 60,
-			initialPrices: resumePrices
-		});
-		this.simIds = new Int32Array(simulator.series.length);
-		simulator.series.forEach((spec, index) => {
+	private startSimulator(settings: SimulatorSettings): void {
+		const wall = this.now();
+		// Simulated time never goes back: not behind the wall clock at start, the time already
+		// reached, or the newest stored tick.
+		let simStart = Math.max(wall, this.source ? this.source.now(wall) : -Infinity);
+		for (const info of this.series) simStart = Math.max(simStart, this.lastT[info.id] + 1);
+		const resume = new Map<string, number>();
+		for (const info of this.series) if (this.lastT[info.id] > -Infinity) resume.set(info.key, this.lastV[info.id]);
+		const source = new SimulatorSource(settings, { wallNow: wall, simStart, resume, warmupTicks: SIM_WARMUP_TICKS });
+		const specs = source.scenario.series;
+		this.simIds = new Int32Array(specs.length);
+		specs.forEach((spec, index) => {
 			const known = this.byKey.get(spec.key);
 			const info = known ?? this.register({ id: this.nextSeriesId, source: 'simulator', ...spec }, true);
 			this.simIds[index] = info.id;
 		});
-		this.simulator = simulator;
+		this.source = source;
+		this.activeChanged = true;
 	}
 
 	private async primeDetectors(): Promise<void> {
@@ -335,17 +381,15 @@ export class Engine {
 		this.byKey.set(info.key, info);
 		this.nextSeriesId = Math.max(this.nextSeriesId, info.id + 1);
 		if (info.id >= this.lastT.length) {
-			const lastT = new Float64Array(Math.max(info.id + 1, this.lastT.length * 2)).fill(-Infinity);
+			const size = Math.max(info.id + 1, this.lastT.length * 2);
+			const lastT = new Float64Array(size).fill(-Infinity);
 			lastT.set(this.lastT);
 			this.lastT = lastT;
+			const lastV = new Float64Array(size);
+			lastV.set(this.lastV);
+			this.lastV = lastV;
 		}
-		this.detectors[info.id] = new RollingZScore({
-			window: 200,
-			warmup: 50,
-			threshold: 6,
-			// Prices wander (a random walk): judge each step. Sensors hover: judge the level.
-			mode: info.kind === 'price' ? 'delta' : 'level'
-		});
+		this.detectors[info.id] = detectorFor(info.kind);
 		if (isNew) {
 			this.seriesAdded.push(info);
 			this.store.putSeries(info);
@@ -353,18 +397,8 @@ export class Engine {
 		return info;
 	}
 
-	private addTruth(truth: Truth): void {
-		truth.id = this.nextTruthId++;
-		truth.seriesId = this.simIds[truth.seriesId];
-		this.matcher.add(truth);
-		this.counters.injected++;
-		this.store.putTruth(truth);
-	}
-
 	private flag(seriesId: number, t: number, v: number, score: number, detector: Detector): void {
-		const truth = this.matcher.match(seriesId, t);
-		// The first flag inside an injection's window catches it; later ones are hits too.
-		const firstCatch = truth !== undefined && !this.caughtIds.has(truth.id);
+		const verdict = this.scoreboard.judge(seriesId, t);
 		const anomaly: Anomaly = {
 			id: this.nextAnomalyId++,
 			seriesId,
@@ -373,18 +407,11 @@ export class Engine {
 			score,
 			detector: detector.name,
 			expected: detector.expected,
-			truth: truth !== undefined
+			truth: verdict !== undefined
 		};
-		if (truth) {
-			anomaly.truthId = truth.id;
-			this.counters.hits++;
-			if (firstCatch) {
-				this.caughtIds.set(truth.id, truth.t1 + MATCH_SLACK_MS);
-				this.counters.caught++;
-				this.store.putTruth(truth);
-			}
-		} else {
-			this.counters.falseAlarms++;
+		if (verdict) {
+			anomaly.truthId = verdict.truth.id;
+			if (verdict.first) this.store.putTruth(verdict.truth);
 		}
 		this.store.putAnomaly(anomaly);
 		// A page that stops asking (hidden tab) must not make this grow without bound.

@@ -1,15 +1,8 @@
 import type { Anomaly } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
+import type { SimulatorSettings } from '../sources/simulator/settings';
 
-/** Simulator knobs a person (or the URL) can set. */
-export interface SimulatorSettings {
-	seed: number;
-	seriesCount: number;
-	/** Per series. */
-	ticksPerSecond: number;
-	/** Expected injected anomalies per series per hour. */
-	anomaliesPerSeriesHour: number;
-}
+export type { SimulatorSettings } from '../sources/simulator/settings';
 
 export interface EngineSettings {
 	/** Ticks older than this are deleted from history; anomalies are kept. */
@@ -38,6 +31,8 @@ export interface EngineStats {
 	rejected: Record<string, number>;
 	/** Plain-words problems the person should know about (storage full, writes failing). */
 	problems: string[];
+	/** The simulator's clock, when it runs. */
+	simulator: { time: number; speed: number; paused: boolean } | null;
 }
 
 /** New ticks of one watched series since the last frame, or (replace) its whole window. */
@@ -58,6 +53,8 @@ export interface EngineFrame {
 	anomalies: Anomaly[];
 	/** Series that appeared since the last frame. */
 	seriesAdded: SeriesInfo[];
+	/** The ids of the series the sources produce now, when that changed since the last frame. */
+	activeSeries?: number[];
 	stats: EngineStats;
 	/** Set once another tab took the history over: this engine has stopped. */
 	stopped?: 'taken-over';
@@ -66,7 +63,10 @@ export interface EngineFrame {
 export interface EngineSnapshot {
 	/** False when another tab runs the engine on this history; nothing else is filled then. */
 	owner: boolean;
+	/** Every series in the history. */
 	series: SeriesInfo[];
+	/** The ids of those the sources produce now. */
+	activeSeries: number[];
 	/** Newest first. */
 	anomalies: Anomaly[];
 	stats: EngineStats;
@@ -88,6 +88,8 @@ export interface EngineApi {
 	unwatch(seriesId: number): void;
 	pullFrame(): EngineFrame;
 	setRetention(retentionMs: number): Promise<void>;
+	/** Changes simulator settings now (scenario, size, rate, seed, anomalies, speed, pause). */
+	setSimulator(patch: Partial<SimulatorSettings>): Promise<SimulatorSettings>;
 	/** Writes everything buffered to IndexedDB now. */
 	flush(): Promise<void>;
 	dispose(): Promise<void>;

@@ -2,6 +2,7 @@ import { getContext, setContext } from 'svelte';
 import type { Anomaly } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
 import type { EngineFrame, EngineStats, SimulatorSettings } from '../engine/types';
+import { SCENARIOS } from '../sources/simulator/scenarios';
 import { ChartWindow } from './chart-window';
 import { connectEngine, type EngineClient } from './engine-client';
 import { clampWindow, WINDOW_DEFAULT } from './settings';
@@ -33,7 +34,11 @@ export type Phase = 'starting' | 'live' | 'failed' | 'elsewhere' | 'taken-over';
 export class Dashboard {
 	phase = $state<Phase>('starting');
 	failure = $state<string | null>(null);
+	/** Every series in the history. */
 	series = $state.raw<SeriesInfo[]>([]);
+	/** Ids of the series the sources produce now. */
+	activeIds = $state.raw<readonly number[]>([]);
+	simulator = $state.raw<SimulatorSettings | null>(null);
 	selectedId = $state<number | null>(null);
 	windowSize = $state(WINDOW_DEFAULT);
 	retentionMs = $state(60 * 60 * 1000);
@@ -62,6 +67,13 @@ export class Dashboard {
 	private windowReady = false;
 
 	selected = $derived(this.series.find((s) => s.id === this.selectedId) ?? null);
+	/** The live series, in the order the source declares them. */
+	activeSeries = $derived.by(() => {
+		// A lookup built and dropped inside the derivation: no reactivity wanted.
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity
+		const byId = new Map(this.series.map((s) => [s.id, s]));
+		return this.activeIds.map((id) => byId.get(id)).filter((s): s is SeriesInfo => s !== undefined);
+	});
 
 	private options: { simulator?: Partial<SimulatorSettings>; dbName?: string } = {};
 
@@ -92,11 +104,13 @@ export class Dashboard {
 			}
 			this.selectedId = null;
 			this.series = snapshot.series;
+			this.activeIds = snapshot.activeSeries;
+			this.simulator = snapshot.settings.simulator;
 			this.anomalies = snapshot.anomalies;
 			this.stats = snapshot.stats;
 			this.retentionMs = snapshot.settings.retentionMs;
 			this.phase = 'live';
-			if (snapshot.series.length > 0) this.select(snapshot.series[0].id);
+			if (snapshot.activeSeries.length > 0) this.select(snapshot.activeSeries[0]);
 			this.frameRequest = requestAnimationFrame(this.onAnimationFrame);
 		} catch (error) {
 			this.phase = 'failed';
@@ -121,6 +135,18 @@ export class Dashboard {
 		this.notifyRedraw();
 		// Re-watch: a larger window needs older ticks from history; the next frame replaces.
 		void this.client.api.watch(this.selectedId, size);
+	}
+
+	/** Changes the simulator now; switching scenario also takes that scenario's default size and rate. */
+	async setSimulator(patch: Partial<SimulatorSettings>): Promise<void> {
+		if (!this.client) return;
+		const change = { ...patch };
+		if (patch.scenario && patch.scenario !== this.simulator?.scenario) {
+			const info = SCENARIOS[patch.scenario];
+			change.count ??= info.defaultCount;
+			change.ticksPerSecond ??= info.defaultTicksPerSecond;
+		}
+		this.simulator = await this.client.api.setSimulator(change);
 	}
 
 	async setRetention(retentionMs: number): Promise<void> {
@@ -173,6 +199,8 @@ export class Dashboard {
 
 	private apply(frame: EngineFrame): void {
 		let redraw = false;
+		// First: a frame may carry the first ticks of a series it also announces.
+		if (frame.seriesAdded.length > 0) this.series = this.series.concat(frame.seriesAdded);
 		for (const s of frame.series) {
 			if (s.id !== this.selectedId) continue;
 			if (s.replace) {
@@ -190,7 +218,12 @@ export class Dashboard {
 			this.anomalies = [...frame.anomalies].reverse().concat(this.anomalies).slice(0, LOG_ROWS);
 			redraw = true;
 		}
-		if (frame.seriesAdded.length > 0) this.series = this.series.concat(frame.seriesAdded);
+		if (frame.activeSeries) {
+			this.activeIds = frame.activeSeries;
+			// A new scenario: follow it unless the picked series is still live.
+			const first = frame.activeSeries[0];
+			if (first !== undefined && !frame.activeSeries.includes(this.selectedId ?? -1)) this.select(first);
+		}
 		const now = performance.now();
 		if (now - this.lastStatsAt >= STATS_INTERVAL_MS) {
 			this.stats = frame.stats;

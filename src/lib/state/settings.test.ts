@@ -10,8 +10,11 @@ describe('settings', () => {
 	});
 
 	it('reads simulator settings from the query and ignores junk', () => {
-		const q = new URLSearchParams('seed=7&series=20&rate=50&anomalies=abc&extra=1');
-		expect(simulatorFromQuery(q)).toEqual({ seed: 7, seriesCount: 20, ticksPerSecond: 50 });
-		expect(simulatorFromQuery(new URLSearchParams('series=0&rate=-1'))).toEqual({});
+		const q = new URLSearchParams('scenario=gait&seed=7&series=20&rate=50&anomalies=abc&speed=60&extra=1');
+		expect(simulatorFromQuery(q)).toEqual({ scenario: 'gait', seed: 7, count: 20, ticksPerSecond: 50, speed: 60 });
+		expect(simulatorFromQuery(new URLSearchParams('scenario=moon&count=0&rate=-1'))).toEqual({});
+		const rates = simulatorFromQuery(new URLSearchParams('anomalies=30')).anomalyRates;
+		expect(rates?.spike).toBe(30);
+		expect(rates?.['sensor-failure']).toBe(30);
 	});
 });

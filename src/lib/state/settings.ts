@@ -1,4 +1,6 @@
+import { ANOMALY_KINDS } from '../domain/anomaly';
 import type { SimulatorSettings } from '../engine/types';
+import { SCENARIO_NAMES, type ScenarioName } from '../sources/simulator/scenario';
 
 export const WINDOW_MIN = 50;
 export const WINDOW_MAX = 100_000;
@@ -11,8 +13,10 @@ export function clampWindow(value: number): number {
 }
 
 /**
- * Simulator settings from the address bar (`?seed=7&series=20&rate=50&anomalies=60`), so a
- * scenario can be shared as a link. Unknown or out-of-range values are ignored.
+ * Simulator settings from the address bar, so a scenario can be shared as a link:
+ * `?scenario=gait&count=4&rate=50&seed=7&anomalies=60&speed=10`. `anomalies` sets the rate
+ * of every kind (per series per hour); `series` is accepted for `count`. Values out of range or
+ * not numbers are ignored (the engine falls back to stored or default settings).
  */
 export function simulatorFromQuery(query: URLSearchParams): Partial<SimulatorSettings> {
 	const out: Partial<SimulatorSettings> = {};
@@ -22,13 +26,19 @@ export function simulatorFromQuery(query: URLSearchParams): Partial<SimulatorSet
 		const value = Number(raw);
 		return Number.isFinite(value) && value >= min && value <= max ? value : undefined;
 	};
+	const scenario = query.get('scenario');
+	if (scenario && (SCENARIO_NAMES as readonly string[]).includes(scenario)) out.scenario = scenario as ScenarioName;
 	const seed = read('seed', 0, 2 ** 32 - 1);
-	const seriesCount = read('series', 1, 10_000);
-	const ticksPerSecond = read('rate', 0.1, 1000);
+	const count = read('count', 1, 10_000) ?? read('series', 1, 10_000);
+	const ticksPerSecond = read('rate', 0.01, 1000);
 	const anomalies = read('anomalies', 0, 36_000);
+	const speed = read('speed', 0.1, 10_000);
 	if (seed !== undefined) out.seed = Math.floor(seed);
-	if (seriesCount !== undefined) out.seriesCount = Math.floor(seriesCount);
+	if (count !== undefined) out.count = Math.floor(count);
 	if (ticksPerSecond !== undefined) out.ticksPerSecond = ticksPerSecond;
-	if (anomalies !== undefined) out.anomaliesPerSeriesHour = anomalies;
+	if (anomalies !== undefined) {
+		out.anomalyRates = Object.fromEntries(ANOMALY_KINDS.map((kind) => [kind, anomalies]));
+	}
+	if (speed !== undefined) out.speed = speed;
 	return out;
 }

@@ -33,6 +33,8 @@ export interface CountersRow {
 export interface SettingsRow {
 	key: 'settings';
 	retentionMs: number;
+	/** The simulator's last settings (stored as given; the engine normalises them). */
+	simulator?: Record<string, unknown>;
 }
 
 export type MetaRow = CountersRow | SettingsRow;

@@ -22,6 +22,12 @@ export interface InjectorOptions {
 	/** Physical range: outputs are clipped to it; a failed sensor reads `min` or `max`. */
 	min: number;
 	max: number;
+	/**
+	 * Sizes (volumes, quantities): anomalies act on ln|v| and `scale` is in log units, so a
+	 * spike multiplies a size instead of adding to it; the sign of a signed size is kept.
+	 * An additive 10σ on a log-normal size is a 3σ event on its own scale: nothing unusual.
+	 */
+	logScale?: boolean;
 }
 
 /** Kind codes in the per-series state (index into KIND_CODES). */
@@ -87,6 +93,7 @@ export class Injector {
 	private readonly offset: Float64Array;
 	private readonly ticks: Float64Array;
 	private readonly lastOut: Float64Array;
+	private readonly logScale: boolean;
 
 	constructor(options: InjectorOptions) {
 		const n = options.seriesCount;
@@ -118,6 +125,7 @@ export class Injector {
 		this.offset = new Float64Array(n);
 		this.ticks = new Float64Array(n);
 		this.lastOut = new Float64Array(n).fill(Number.NaN);
+		this.logScale = options.logScale ?? false;
 	}
 
 	/**
@@ -125,16 +133,27 @@ export class Injector {
 	 * dropped (a dropout). Starts an injection now and then, pushing its Truth.
 	 */
 	apply(i: number, t: number, clean: number, truths: Truth[]): number {
+		if (!this.logScale) return this.emit(i, this.applyOn(i, t, clean, truths));
+		// Sizes: the arithmetic runs on ln|v|, the sign of a signed size is kept.
+		const worked = this.applyOn(i, t, Math.log(Math.abs(clean)), truths);
+		return this.emit(i, (clean < 0 ? -1 : 1) * Math.exp(worked));
+	}
+
+	/** Value (or ln|value|) → the space the anomaly arithmetic runs in. */
+	private toWork(x: number): number {
+		return this.logScale ? Math.log(Math.abs(x)) : x;
+	}
+
+	/** The anomaly arithmetic in working space. Returns NaN for a dropped tick. */
+	private applyOn(i: number, t: number, clean: number, truths: Truth[]): number {
 		const n = ++this.ticks[i];
 		let v = clean + this.offset[i];
 		let code = this.active[i];
 		if (code === NONE) {
-			if (n <= this.warmupTicks || this.pStart === 0 || this.rng.next() >= this.pStart) {
-				return this.emit(i, v);
-			}
+			if (n <= this.warmupTicks || this.pStart === 0 || this.rng.next() >= this.pStart) return v;
 			code = this.start(i, t, v, truths);
 			// A persistent shift moved the offset for good and needs nothing more.
-			if (code === NONE) return this.emit(i, clean + this.offset[i]);
+			if (code === NONE) return clean + this.offset[i];
 		}
 
 		const a = this.param[i];
@@ -162,7 +181,7 @@ export class Injector {
 			this.active[i] = NONE;
 			if (code === DRIFT && this.persistent) this.offset[i] += a;
 		}
-		return this.emit(i, v);
+		return v;
 	}
 
 	/** Sets up an injection on series `i`; returns its kind code, or NONE when it is already done. */
@@ -172,7 +191,8 @@ export class Injector {
 		let code = 0;
 		while (code < KIND_CODES.length - 1 && u >= this.cumulative[code]) code++;
 		const sigma = this.scale[i];
-		const sign = rng.next() < 0.5 ? -1 : 1;
+		// A size spike is a huge trade; a size that drops to nothing for one tick is no event.
+		const sign = rng.next() < 0.5 && !(this.logScale && code === SPIKE) ? -1 : 1;
 		const [lo, hi] = DURATION_S[code];
 		let ticks = Math.max(1, Math.round((lo + (hi - lo) * rng.next()) * this.ticksPerSecond));
 		let magnitude = 0;
@@ -194,10 +214,10 @@ export class Injector {
 				param = sign * magnitude * sigma;
 				break;
 			case STUCK:
-				param = Number.isNaN(this.lastOut[i]) ? v : this.lastOut[i];
+				param = Number.isNaN(this.lastOut[i]) ? v : this.toWork(this.lastOut[i]);
 				break;
 			case FAILURE:
-				param = sign < 0 ? this.min : this.max;
+				param = this.toWork(sign < 0 ? this.min : this.max);
 				break;
 		}
 		const kind = KIND_CODES[code];

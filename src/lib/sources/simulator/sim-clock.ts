@@ -31,6 +31,12 @@ export class SimClock {
 		this.paused = paused;
 	}
 
+	/** The source could not keep up: simulated time is `sim` at `wall` and goes on from there. */
+	holdAt(sim: number, wall: number): void {
+		this.simBase = sim;
+		this.wallBase = wall;
+	}
+
 	private rebase(wall: number): void {
 		this.simBase = this.now(wall);
 		this.wallBase = wall;
