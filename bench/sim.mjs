@@ -2,7 +2,7 @@
 // (scenario + injected anomalies + one detector per series; no storage, no drawing).
 // Prints a table and writes bench/results/sim.json. Figures, not assertions.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { build } from 'vite';
 
@@ -26,7 +26,7 @@ const results = {};
 console.log(`scenario       series   ticks/s (${MEASURE_MS / 1000} s each, one worker thread)`);
 for (const job of JOBS) {
 	const result = await new Promise((resolve, reject) => {
-		const worker = new Worker(join(OUT_DIR, 'sim-worker.js'), {
+		const worker = new Worker(resolvePath(OUT_DIR, 'sim-worker.js'), {
 			workerData: { ...job, warmupMs: 500, measureMs: MEASURE_MS }
 		});
 		worker.once('message', resolve);

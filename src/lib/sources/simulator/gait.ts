@@ -82,6 +82,7 @@ const WAVE = (() => {
  * stride apart; within a stance the heel loads first, then the midfoot, then the toe. Ticks are
  * scheduled in rounds of 1000 / ticksPerSecond ms, every series once per round at a fixed phase,
  * visited in phase order: time-ordered output, one model stream however `advance` chunks time.
+ * `options.resume` is ignored: a walk has no level to carry on.
  */
 export class GaitScenario implements SimScenario {
 	static readonly info: ScenarioInfo = {

@@ -192,7 +192,13 @@ export class Injector {
 		while (code < KIND_CODES.length - 1 && u >= this.cumulative[code]) code++;
 		const sigma = this.scale[i];
 		// A size spike is a huge trade; a size that drops to nothing for one tick is no event.
-		const sign = rng.next() < 0.5 && !(this.logScale && code === SPIKE) ? -1 : 1;
+		let sign = rng.next() < 0.5 && !(this.logScale && code === SPIKE) ? -1 : 1;
+		// Move where there is room: a spike down on a sensor reading 0 would change nothing.
+		if (!this.logScale && (code === SPIKE || code === LEVEL || code === DRIFT)) {
+			const reach = JUMP_MIN_SIGMA * sigma;
+			if (sign < 0 && v - reach < this.min) sign = 1;
+			else if (sign > 0 && v + reach > this.max) sign = -1;
+		}
 		const [lo, hi] = DURATION_S[code];
 		let ticks = Math.max(1, Math.round((lo + (hi - lo) * rng.next()) * this.ticksPerSecond));
 		let magnitude = 0;
