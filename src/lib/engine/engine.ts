@@ -104,7 +104,7 @@ export class Engine {
 	private readonly rejected: Record<string, number> = {};
 	private readonly problems = new Map<StorageProblem['kind'] | 'read-failed', string>();
 	private historyBytes: number | null = null;
-	private rate = { ticks: 0, since: 0, perSecond: 0 };
+	private rate = { ticks: 0, since: 0, perSecond: 0, simSince: 0, speed: 0 };
 	private timers: ReturnType<typeof setInterval>[] = [];
 
 	constructor(options: EngineOptions) {
@@ -163,6 +163,9 @@ export class Engine {
 			JSON.stringify(next.anomalyRates) !== JSON.stringify(current.anomalyRates);
 		this.settings.simulator = next;
 		if (rebuild || !this.source) {
+			// The old scenario's open injections can no longer be caught: settle them now.
+			for (const truth of this.scoreboard.settle(Infinity)) this.store.putTruth(truth);
+			this.store.setCounters(this.scoreboard.counters);
 			this.startSimulator(next);
 		} else {
 			this.source.clock.setSpeed(next.speed, wall);
@@ -313,6 +316,7 @@ export class Engine {
 				? {
 						time: this.source.now(this.now()),
 						speed: this.source.clock.speed,
+						achievedSpeed: this.rate.speed,
 						paused: this.source.clock.paused
 					}
 				: null
@@ -348,13 +352,19 @@ export class Engine {
 
 	private startSimulator(settings: SimulatorSettings): void {
 		const wall = this.now();
-		// Simulated time never goes back: not behind the wall clock at start, the time already
-		// reached, or the newest stored tick.
-		let simStart = Math.max(wall, this.source ? this.source.now(wall) : -Infinity);
-		for (const info of this.series) simStart = Math.max(simStart, this.lastT[info.id] + 1);
 		const resume = new Map<string, number>();
 		for (const info of this.series) if (this.lastT[info.id] > -Infinity) resume.set(info.key, this.lastV[info.id]);
-		const source = new SimulatorSource(settings, { wallNow: wall, simStart, resume, warmupTicks: SIM_WARMUP_TICKS });
+		// Each series' time only moves forward: a scenario starts after the newest stored tick
+		// of its own series (other scenarios' simulated clocks do not drag it along).
+		const startAfter = (keys: readonly string[]) => {
+			let after = -Infinity;
+			for (const key of keys) {
+				const info = this.byKey.get(key);
+				if (info) after = Math.max(after, this.lastT[info.id] + 1);
+			}
+			return after;
+		};
+		const source = new SimulatorSource(settings, { wallNow: wall, startAfter, resume, warmupTicks: SIM_WARMUP_TICKS });
 		const specs = source.scenario.series;
 		this.simIds = new Int32Array(specs.length);
 		specs.forEach((spec, index) => {
@@ -364,6 +374,7 @@ export class Engine {
 		});
 		this.source = source;
 		this.activeChanged = true;
+		this.rate.simSince = 0;
 	}
 
 	private async primeDetectors(): Promise<void> {
@@ -426,9 +437,13 @@ export class Engine {
 	private measureRate(now: number): void {
 		const elapsed = now - this.rate.since;
 		if (elapsed < RATE_WINDOW_MS) return;
+		const sim = this.source ? this.source.now(now) : now;
 		this.rate.perSecond = (this.rate.ticks * 1000) / elapsed;
+		// Simulated time achieved per wall second: below the set speed when the source is capped.
+		this.rate.speed = this.rate.simSince > 0 ? Math.max(0, sim - this.rate.simSince) / elapsed : 0;
 		this.rate.ticks = 0;
 		this.rate.since = now;
+		this.rate.simSince = sim;
 	}
 }
 

@@ -32,7 +32,14 @@ export interface EngineStats {
 	/** Plain-words problems the person should know about (storage full, writes failing). */
 	problems: string[];
 	/** The simulator's clock, when it runs. */
-	simulator: { time: number; speed: number; paused: boolean } | null;
+	simulator: {
+		time: number;
+		/** Set speed. */
+		speed: number;
+		/** Simulated seconds per wall second over the last second (lower when capped). */
+		achievedSpeed: number;
+		paused: boolean;
+	} | null;
 }
 
 /** New ticks of one watched series since the last frame, or (replace) its whole window. */

@@ -2,7 +2,8 @@ import { getContext, setContext } from 'svelte';
 import type { Anomaly } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
 import type { EngineFrame, EngineStats, SimulatorSettings } from '../engine/types';
-import { SCENARIOS } from '../sources/simulator/scenarios';
+import { SCENARIOS } from '../sources/simulator/scenario-info';
+import { decimalsOf } from './format';
 import { ChartWindow } from './chart-window';
 import { connectEngine, type EngineClient } from './engine-client';
 import { clampWindow, WINDOW_DEFAULT } from './settings';
@@ -48,6 +49,8 @@ export class Dashboard {
 	latest = $state.raw<LatestTick[]>([]);
 	/** Oldest value in the chart window, for the change shown beside the latest price. */
 	windowFirst = $state<number | null>(null);
+	/** Decimals the selected series is quoted in (read off its values). */
+	decimals = $state(2);
 
 	/** The selected series' chart window; read by the chart on redraw. */
 	readonly window = new ChartWindow(WINDOW_DEFAULT);
@@ -233,6 +236,7 @@ export class Dashboard {
 			this.trimChartAnomalies();
 			this.latest = this.latestTicks();
 			this.windowFirst = this.window.length > 0 ? this.window.ys[0] : null;
+			this.decimals = decimalsOf(this.window.ys);
 			this.notifyRedraw();
 		}
 	}

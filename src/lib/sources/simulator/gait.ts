@@ -1,6 +1,7 @@
-import { ANOMALY_KINDS, type Truth } from '../../domain/anomaly';
+import type { Truth } from '../../domain/anomaly';
 import type { TickBatch } from '../../domain/tick-batch';
 import { Injector } from './injector';
+import { SCENARIOS } from './scenario-info';
 import { Random } from './random';
 import type {
 	ScenarioInfo,
@@ -85,14 +86,7 @@ const WAVE = (() => {
  * `options.resume` is ignored: a walk has no level to carry on.
  */
 export class GaitScenario implements SimScenario {
-	static readonly info: ScenarioInfo = {
-		name: 'gait',
-		title: 'Gait sensors',
-		unitNoun: 'patients',
-		defaultCount: 4,
-		defaultTicksPerSecond: 50,
-		kinds: ANOMALY_KINDS
-	};
+	static readonly info: ScenarioInfo = SCENARIOS.gait;
 
 	readonly name: ScenarioName = 'gait';
 	readonly series: readonly SimSeriesSpec[];

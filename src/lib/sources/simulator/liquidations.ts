@@ -1,6 +1,7 @@
-import type { AnomalyKind, Truth } from '../../domain/anomaly';
+import type { Truth } from '../../domain/anomaly';
 import type { TickBatch } from '../../domain/tick-batch';
 import { Injector } from './injector';
+import { SCENARIOS } from './scenario-info';
 import { Random } from './random';
 import type { ScenarioInfo, ScenarioOptions, SimScenario, SimSeriesSpec } from './scenario';
 
@@ -70,7 +71,6 @@ const PRICE_INJECTOR_SALT = 0x9e3779b1;
 const QTY_INJECT_LOG_SCALE = 0.4;
 const QTY_INJECTOR_SALT = 0x85ebca6b;
 
-const KINDS: readonly AnomalyKind[] = ['spike', 'level-shift', 'variance-burst', 'drift', 'stuck', 'dropout'];
 
 /**
  * An exchange's forced-order (liquidation) stream: per symbol an order price (series 2k) and a
@@ -81,14 +81,7 @@ const KINDS: readonly AnomalyKind[] = ['spike', 'level-shift', 'variance-burst',
  * next event of each symbol is drawn ahead and kept).
  */
 export class LiquidationsScenario implements SimScenario {
-	static readonly info: ScenarioInfo = {
-		name: 'liquidations',
-		title: 'Liquidations',
-		unitNoun: 'symbols',
-		defaultCount: 20,
-		defaultTicksPerSecond: 0.5,
-		kinds: KINDS
-	};
+	static readonly info: ScenarioInfo = SCENARIOS.liquidations;
 	readonly name = 'liquidations';
 	readonly series: readonly SimSeriesSpec[];
 	/** Tick size of each symbol, USDT (for tests and display). */
@@ -186,7 +179,7 @@ export class LiquidationsScenario implements SimScenario {
 			seriesCount: 2 * n,
 			ticksPerSecond: rate,
 			rates: options.anomalyRates,
-			kinds: KINDS,
+			kinds: SCENARIOS.liquidations.kinds,
 			warmupTicks: options.warmupTicks ?? DEFAULT_WARMUP_TICKS,
 			max: Infinity
 		};

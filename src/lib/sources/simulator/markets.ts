@@ -1,6 +1,7 @@
-import type { AnomalyKind, Truth } from '../../domain/anomaly';
+import type { Truth } from '../../domain/anomaly';
 import type { TickBatch } from '../../domain/tick-batch';
 import { Injector } from './injector';
+import { SCENARIOS } from './scenario-info';
 import { Random } from './random';
 import type { ScenarioInfo, ScenarioOptions, SimScenario, SimSeriesSpec } from './scenario';
 
@@ -73,7 +74,6 @@ const VOWELS = 'AEIOUY';
 /** C = consonant, V = vowel: shapes that read like tickers (KRNX, TOVA, MELK, ZAB). */
 const LABEL_SHAPES = ['CVCC', 'CCVC', 'CVCV', 'CCCC', 'CVC', 'VCC', 'CVVC', 'VCVC'];
 
-const KINDS: readonly AnomalyKind[] = ['spike', 'level-shift', 'variance-burst', 'drift', 'stuck', 'dropout'];
 
 /**
  * Equities: per instrument a price (series 2k) and its trade volume (2k+1), both ticking at the
@@ -84,14 +84,7 @@ const KINDS: readonly AnomalyKind[] = ['spike', 'level-shift', 'variance-burst',
  * without sorting and one random stream gives the same ticks however advance() chunks time.
  */
 export class MarketsScenario implements SimScenario {
-	static readonly info: ScenarioInfo = {
-		name: 'markets',
-		title: 'Markets',
-		unitNoun: 'instruments',
-		defaultCount: 100,
-		defaultTicksPerSecond: 10,
-		kinds: KINDS
-	};
+	static readonly info: ScenarioInfo = SCENARIOS.markets;
 	readonly name = 'markets';
 	readonly series: readonly SimSeriesSpec[];
 	/** Sector of each instrument, 0..SECTOR_COUNT − 1 (for tests and tooltips). */
@@ -186,7 +179,7 @@ export class MarketsScenario implements SimScenario {
 			seriesCount: 2 * n,
 			ticksPerSecond: tps,
 			rates: options.anomalyRates,
-			kinds: KINDS,
+			kinds: SCENARIOS.markets.kinds,
 			warmupTicks: options.warmupTicks ?? DEFAULT_WARMUP_TICKS,
 			max: Infinity
 		};

@@ -1,7 +1,7 @@
 import type { AnomalyKind } from '../../domain/anomaly';
 import type { AnomalyRates, ScenarioName } from './scenario';
 import { SCENARIO_NAMES } from './scenario';
-import { SCENARIOS } from './scenarios';
+import { SCENARIOS } from './scenario-info';
 
 /** Everything a person can set about the simulator; persisted, and applied without a reload. */
 export interface SimulatorSettings {

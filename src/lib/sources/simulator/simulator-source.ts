@@ -6,11 +6,12 @@ import type { SimulatorSettings } from './settings';
 import { SimClock } from './sim-clock';
 
 /**
- * Most ticks one `advance` may emit. Past it the simulator falls behind its clock on purpose
- * and the clock is pulled back: simulated time slows down instead of a backlog growing without
- * bound (600× speed on 10,000 instruments asks for far more than a browser can store).
+ * Most ticks one `advance` may emit; the engine advances every 10 ms, so ~200,000 ticks/s.
+ * Past it the simulator falls behind its clock on purpose and the clock is pulled back:
+ * simulated time slows down instead of a backlog growing without bound (600× on 100
+ * instruments asks for 1.2 M ticks/s, more than a browser tab can store).
  */
-export const MAX_TICKS_PER_ADVANCE = 50_000;
+export const MAX_TICKS_PER_ADVANCE = 2000;
 
 /** The simulator as a live source: a scenario driven by a simulated clock (speed, pause). */
 export class SimulatorSource {
@@ -22,27 +23,42 @@ export class SimulatorSource {
 	/** How far one advance may go, simulated ms, from the scenario's tick rate. */
 	private readonly maxStepMs: number;
 
+	/**
+	 * `startAfter` gets the scenario's series keys and says how early it may start: after the
+	 * newest stored tick of those series, so each series' time only moves forward.
+	 */
 	constructor(
 		settings: SimulatorSettings,
-		options: { wallNow: number; simStart: number; resume?: ReadonlyMap<string, number>; warmupTicks?: number }
+		options: {
+			wallNow: number;
+			startAfter: (keys: readonly string[]) => number;
+			resume?: ReadonlyMap<string, number>;
+			warmupTicks?: number;
+		}
 	) {
 		this.settings = settings;
-		this.scenario = createScenario(settings.scenario, {
-			seed: settings.seed,
-			count: settings.count,
-			ticksPerSecond: settings.ticksPerSecond,
-			startTime: options.simStart,
-			anomalyRates: settings.anomalyRates,
-			warmupTicks: options.warmupTicks,
-			resume: options.resume
-		});
+		const create = (startTime: number) =>
+			createScenario(settings.scenario, {
+				seed: settings.seed,
+				count: settings.count,
+				ticksPerSecond: settings.ticksPerSecond,
+				startTime,
+				anomalyRates: settings.anomalyRates,
+				warmupTicks: options.warmupTicks,
+				resume: options.resume
+			});
+		// Keys depend on scenario, seed and count only; build again if it must start later.
+		let scenario = create(options.wallNow);
+		const simStart = Math.max(options.wallNow, options.startAfter(scenario.series.map((s) => s.key)));
+		if (simStart !== options.wallNow) scenario = create(simStart);
+		this.scenario = scenario;
 		this.clock = new SimClock({
-			simStart: options.simStart,
+			simStart,
 			wallNow: options.wallNow,
 			speed: settings.speed,
 			paused: settings.paused
 		});
-		this.reached = options.simStart;
+		this.reached = simStart;
 		const ticksPerMs = (this.scenario.series.length * settings.ticksPerSecond) / 1000;
 		this.maxStepMs = MAX_TICKS_PER_ADVANCE / Math.max(ticksPerMs, 1e-9);
 	}

@@ -1,6 +1,7 @@
-import { ANOMALY_KINDS, type Truth } from '../../domain/anomaly';
+import type { Truth } from '../../domain/anomaly';
 import type { TickBatch } from '../../domain/tick-batch';
 import { Injector } from './injector';
+import { SCENARIOS } from './scenario-info';
 import { Random } from './random';
 import type {
 	ScenarioInfo,
@@ -179,14 +180,7 @@ for (let m = 0; m <= MINUTES_PER_DAY; m++) {
  * output, one model stream however `advance` chunks time.
  */
 export class WeatherScenario implements SimScenario {
-	static readonly info: ScenarioInfo = {
-		name: 'weather',
-		title: 'Weather stations',
-		unitNoun: 'stations',
-		defaultCount: 12,
-		defaultTicksPerSecond: 1,
-		kinds: ANOMALY_KINDS
-	};
+	static readonly info: ScenarioInfo = SCENARIOS.weather;
 
 	readonly name: ScenarioName = 'weather';
 	readonly series: readonly SimSeriesSpec[];

@@ -11,16 +11,40 @@ export function formatTime(t: number): string {
 	return timeFormat.format(t);
 }
 
-/** A value with sensible precision for its size. */
-export function formatValue(v: number): string {
+/** Most decimals shown for a value. */
+const MAX_DECIMALS = 6;
+
+/**
+ * Decimals a series is quoted in, read off its values: 0 for counts, 1 for 0.1-resolution
+ * sensors, 2 for cents. Feeds do not say, so this looks at the numbers themselves.
+ */
+export function decimalsOf(values: ArrayLike<number>, limit = 50): number {
+	let decimals = 0;
+	for (let i = Math.max(0, values.length - limit); i < values.length; i++) {
+		const v = values[i];
+		if (!Number.isFinite(v)) continue;
+		let d = decimals;
+		while (d < MAX_DECIMALS && Math.abs(v * 10 ** d - Math.round(v * 10 ** d)) > 1e-6) d++;
+		decimals = d;
+	}
+	return decimals;
+}
+
+/** A value with `decimals` places, or sensible precision for its size when not given. */
+export function formatValue(v: number, decimals?: number): string {
 	if (!Number.isFinite(v)) return String(v);
 	const abs = Math.abs(v);
-	const digits = abs >= 1000 ? 2 : abs >= 1 ? 2 : 4;
+	const digits = decimals ?? (abs >= 1 ? 2 : 4);
 	return v.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
 
-export function formatSigned(v: number): string {
-	return (v > 0 ? '+' : v < 0 ? '−' : '±') + formatValue(Math.abs(v));
+export function formatSigned(v: number, decimals?: number): string {
+	return (v > 0 ? '+' : v < 0 ? '−' : '±') + formatValue(Math.abs(v), decimals);
+}
+
+/** A detector score; past 1,000 the exact figure only says "the series was flat". */
+export function formatScore(score: number): string {
+	return score >= 1000 ? '>1,000' : score.toFixed(1);
 }
 
 export function formatCount(n: number): string {
