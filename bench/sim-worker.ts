@@ -1,5 +1,6 @@
 // Runs one scenario flat out in a worker thread: scenario + injection + one detector per series,
 // no storage and no drawing. Bundled and started by bench/sim.mjs.
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Truth } from '../src/lib/domain/anomaly';
 import { TickBatch } from '../src/lib/domain/tick-batch';
@@ -25,7 +26,7 @@ const scenario = createScenario(job.scenario, {
 	count: job.count,
 	ticksPerSecond: job.ticksPerSecond,
 	startTime: 0,
-	anomalyRates: defaultRates(job.scenario)
+	anomalyRates: process.env.BENCH_NO_INJECT ? {} : defaultRates(job.scenario)
 });
 const detectors = scenario.series.map((s) => detectorFor(s.kind));
 const out = new TickBatch(TICKS_PER_ADVANCE * 2);
@@ -44,6 +45,10 @@ function run(forMs: number): { ticks: number; ms: number } {
 		truths.length = 0;
 		scenario.advance(simTime, out, truths);
 		injected += truths.length;
+		if (process.env.BENCH_NO_DETECT) {
+			ticks += out.n;
+			continue;
+		}
 		for (let i = 0; i < out.n; i++) {
 			const detector = detectors[out.ids[i]];
 			if (detector.update(out.t[i], out.v[i]) >= detector.threshold) flags++;
@@ -54,12 +59,24 @@ function run(forMs: number): { ticks: number; ms: number } {
 }
 
 run(job.warmupMs);
+// Young-generation collections while measuring: the trace of per-tick allocation (zero if none).
+let minorGcs = 0;
+const gcs = new PerformanceObserver((list) => {
+	for (const entry of list.getEntries()) {
+		if ((entry.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MINOR) minorGcs++;
+	}
+});
+gcs.observe({ entryTypes: ['gc'] });
 const { ticks, ms } = run(job.measureMs);
+// GC entries are delivered asynchronously.
+await new Promise((resolve) => setTimeout(resolve, 50));
+gcs.disconnect();
 parentPort?.postMessage({
 	scenario: job.scenario,
 	series: scenario.series.length,
 	ticksPerSecond: (ticks * 1000) / ms,
 	ticks,
 	flags,
-	injected
+	injected,
+	minorGcs
 });

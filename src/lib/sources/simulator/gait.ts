@@ -2,7 +2,7 @@ import type { Truth } from '../../domain/anomaly';
 import type { TickBatch } from '../../domain/tick-batch';
 import { Injector } from './injector';
 import { SCENARIOS } from './scenario-info';
-import { Random } from './random';
+import { NormalBlock, Random } from './random';
 import type {
 	ScenarioInfo,
 	ScenarioName,
@@ -55,12 +55,6 @@ const NOISE_SHARE = 0.015;
 const PEAK_PER_SCALE = 40;
 /** Waveform table entries over the stance; linear interpolation keeps the error < 0.1 count. */
 const TABLE_SIZE = 1024;
-/**
- * Model normals come from a block of 1024, refilled by Box–Muller outside the hot loop. Calling
- * Random.normal() per tick left up to ~37 bytes of garbage per tick in Node 20 heap profiles (its
- * boxed result, and boxed arguments to injector.apply once advance outgrew V8's inlining budget).
- */
-const NORMALS_PER_BLOCK = 1024;
 /** The injector's stream is salted apart from the model's. */
 const INJECTOR_SALT = 0x2545f491;
 
@@ -109,8 +103,8 @@ export class GaitScenario implements SimScenario {
 	private readonly secondHalf: Uint8Array;
 	/** Per patient and foot (2p + side): the current contact's load factor. */
 	private readonly footLoad: Float64Array;
-	private readonly normals = new Float64Array(NORMALS_PER_BLOCK);
-	private normalAt = NORMALS_PER_BLOCK;
+	/** Model normals (see NormalBlock for why not Random.normal per tick). */
+	private readonly normals: NormalBlock;
 	private round = 0;
 	private slot = 0;
 	private lastT = -Infinity;
@@ -123,6 +117,7 @@ export class GaitScenario implements SimScenario {
 		if (!(ticksPerSecond > 0)) throw new RangeError(`ticksPerSecond must be > 0`);
 		const n = count * SENSORS_PER_PATIENT;
 		this.rng = new Random(options.seed);
+		this.normals = new NormalBlock(this.rng);
 		this.startTime = options.startTime;
 		this.roundMs = 1000 / ticksPerSecond;
 		this.injector = new Injector({
@@ -169,9 +164,9 @@ export class GaitScenario implements SimScenario {
 			this.strideMs[p] = STRIDE_MIN_MS + (STRIDE_MAX_MS - STRIDE_MIN_MS) * rng.next();
 			this.gaitPhase[p] = rng.next();
 			this.secondHalf[p] = this.gaitPhase[p] >= 0.5 ? 1 : 0;
-			this.paceMs[p] = this.strideMs[p] * jitter(this.gauss(), STEP_JITTER, STEP_JITTER_MAX);
-			this.footLoad[2 * p] = jitter(this.gauss(), LOAD_JITTER, LOAD_JITTER_MAX);
-			this.footLoad[2 * p + 1] = jitter(this.gauss(), LOAD_JITTER, LOAD_JITTER_MAX);
+			this.paceMs[p] = this.strideMs[p] * jitter(this.normals.next(), STEP_JITTER, STEP_JITTER_MAX);
+			this.footLoad[2 * p] = jitter(this.normals.next(), LOAD_JITTER, LOAD_JITTER_MAX);
+			this.footLoad[2 * p + 1] = jitter(this.normals.next(), LOAD_JITTER, LOAD_JITTER_MAX);
 		}
 		this.series = series;
 		for (let s = 0; s < n; s++) this.phaseMs[s] = (s * this.roundMs) / n;
@@ -202,8 +197,8 @@ export class GaitScenario implements SimScenario {
 				const side = secondHalf[p] === 1 ? 0 : 1;
 				if (side === 0) phase -= 1;
 				secondHalf[p] = side;
-				footLoad[2 * p + side] = jitter(this.gauss(), LOAD_JITTER, LOAD_JITTER_MAX);
-				paceMs[p] = strideMs[p] * jitter(this.gauss(), STEP_JITTER, STEP_JITTER_MAX);
+				footLoad[2 * p + side] = jitter(this.normals.next(), LOAD_JITTER, LOAD_JITTER_MAX);
+				paceMs[p] = strideMs[p] * jitter(this.normals.next(), STEP_JITTER, STEP_JITTER_MAX);
 			}
 			gaitPhase[p] = phase;
 
@@ -218,7 +213,7 @@ export class GaitScenario implements SimScenario {
 				const shape = WAVE[at] + (x - k) * (WAVE[at + 1] - WAVE[at]);
 				const load = shape * gain[slot] * footLoad[2 * p + side];
 				if (load > 0) {
-					const noise = (NOISE_FLOOR_COUNTS + NOISE_SHARE * load) * this.gauss();
+					const noise = (NOISE_FLOOR_COUNTS + NOISE_SHARE * load) * this.normals.next();
 					const v = Math.round(load + noise);
 					clean = v < 0 ? 0 : v > ADC_MAX_COUNTS ? ADC_MAX_COUNTS : v;
 				}
@@ -246,24 +241,7 @@ export class GaitScenario implements SimScenario {
 		return emitted;
 	}
 
-	/** Next standard normal of the model stream (see NORMALS_PER_BLOCK). */
-	private gauss(): number {
-		if (this.normalAt === NORMALS_PER_BLOCK) this.drawNormals();
-		return this.normals[this.normalAt++];
-	}
 
-	/** Box–Muller in pairs from uniform draws (see NORMALS_PER_BLOCK for why not Random.normal). */
-	private drawNormals(): void {
-		const { rng, normals } = this;
-		for (let k = 0; k < NORMALS_PER_BLOCK; k += 2) {
-			// 1 − u lies in (0, 1], so the log is finite.
-			const radius = Math.sqrt(-2 * Math.log(1 - rng.next()));
-			const angle = 2 * Math.PI * rng.next();
-			normals[k] = radius * Math.cos(angle);
-			normals[k + 1] = radius * Math.sin(angle);
-		}
-		this.normalAt = 0;
-	}
 }
 
 /** 1 plus `share` times the standard normal `z`, capped at ±`max` so no step is absurd. */

@@ -94,6 +94,8 @@ export class Injector {
 	private readonly ticks: Float64Array;
 	private readonly lastOut: Float64Array;
 	private readonly logScale: boolean;
+	/** The fast path already drew the start of an injection on this tick. */
+	private startsNow = false;
 
 	constructor(options: InjectorOptions) {
 		const n = options.seriesCount;
@@ -133,6 +135,17 @@ export class Injector {
 	 * dropped (a dropout). Starts an injection now and then, pushing its Truth.
 	 */
 	apply(i: number, t: number, clean: number, truths: Truth[]): number {
+		// The common case, kept small so it inlines into a scenario's loop: nothing active, no
+		// offset left by an earlier shift, and no injection starting on this tick.
+		if (this.active[i] === NONE && this.offset[i] === 0) {
+			const n = this.ticks[i] + 1;
+			if (n <= this.warmupTicks || this.pStart === 0 || this.rng.next() >= this.pStart) {
+				this.ticks[i] = n;
+				return this.emit(i, clean);
+			}
+			// An injection starts here: the full path draws its parameters from the stream.
+			this.startsNow = true;
+		}
 		if (!this.logScale) return this.emit(i, this.applyOn(i, t, clean, truths));
 		// Sizes: the arithmetic runs on ln|v|, the sign of a signed size is kept.
 		const worked = this.applyOn(i, t, Math.log(Math.abs(clean)), truths);
@@ -150,7 +163,9 @@ export class Injector {
 		let v = clean + this.offset[i];
 		let code = this.active[i];
 		if (code === NONE) {
-			if (n <= this.warmupTicks || this.pStart === 0 || this.rng.next() >= this.pStart) return v;
+			const starts = this.startsNow || (n > this.warmupTicks && this.pStart > 0 && this.rng.next() < this.pStart);
+			this.startsNow = false;
+			if (!starts) return v;
 			code = this.start(i, t, v, truths);
 			// A persistent shift moved the offset for good and needs nothing more.
 			if (code === NONE) return clean + this.offset[i];

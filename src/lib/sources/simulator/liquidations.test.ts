@@ -3,7 +3,7 @@ import type { Truth } from '../../domain/anomaly';
 import type { TickBatch } from '../../domain/tick-batch';
 import { LiquidationsScenario } from './liquidations';
 import type { AnomalyRates, ScenarioOptions } from './scenario';
-import { checkAlterations, hashTicks, runScenario } from './scenario-testing';
+import { checkAlterations, hashTicks, runScenario, silentDespiteOffsets } from './scenario-testing';
 
 const START_MS = 1_700_000_000_000;
 const KINDS = LiquidationsScenario.info.kinds;
@@ -33,21 +33,6 @@ function bySeries(batch: TickBatch, seriesCount: number): { t: number[]; v: numb
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 
-/** As in markets.test.ts: a truth that cancelled an earlier persistent shift still changed the deviation. */
-function silentDespiteOffsets(clean: TickBatch, injected: TickBatch, silent: readonly Truth[]): Truth[] {
-	const cleanValue = new Map<string, number>();
-	for (let k = 0; k < clean.n; k++) cleanValue.set(`${clean.ids[k]}@${clean.t[k]}`, clean.v[k]);
-	return silent.filter((truth) => {
-		let before = 0;
-		for (let k = 0; k < injected.n; k++) {
-			if (injected.ids[k] !== truth.seriesId || injected.t[k] > truth.t1) continue;
-			const deviation = injected.v[k] - (cleanValue.get(`${injected.ids[k]}@${injected.t[k]}`) ?? NaN);
-			if (injected.t[k] < truth.t0) before = deviation;
-			else if (deviation !== before) return false;
-		}
-		return true;
-	});
-}
 
 describe('LiquidationsScenario', () => {
 	it('declares its defaults and every kind but sensor failure', () => {

@@ -3,7 +3,7 @@ import type { Truth } from '../../domain/anomaly';
 import type { TickBatch } from '../../domain/tick-batch';
 import { MarketsScenario, SECTOR_COUNT } from './markets';
 import type { AnomalyRates, ScenarioOptions } from './scenario';
-import { checkAlterations, hashTicks, runScenario } from './scenario-testing';
+import { checkAlterations, hashTicks, runScenario, silentDespiteOffsets } from './scenario-testing';
 
 const START_MS = 1_700_000_000_000;
 const KINDS = MarketsScenario.info.kinds;
@@ -61,26 +61,6 @@ function excessKurtosis(xs: number[]): number {
 	return m4 / (m2 * m2) - 3;
 }
 
-/**
- * checkAlterations compares with the clean run, so an injection that happens to cancel an
- * earlier persistent shift (a −10-cent spike on a price 10 cents up since a level shift) looks
- * silent. Such a truth still changed the series: somewhere in its window the deviation from
- * the clean run differs from the deviation on the tick before it. Returns the truly silent ones.
- */
-function silentDespiteOffsets(clean: TickBatch, injected: TickBatch, silent: readonly Truth[]): Truth[] {
-	const cleanValue = new Map<string, number>();
-	for (let k = 0; k < clean.n; k++) cleanValue.set(`${clean.ids[k]}@${clean.t[k]}`, clean.v[k]);
-	return silent.filter((truth) => {
-		let before = 0;
-		for (let k = 0; k < injected.n; k++) {
-			if (injected.ids[k] !== truth.seriesId || injected.t[k] > truth.t1) continue;
-			const deviation = injected.v[k] - (cleanValue.get(`${injected.ids[k]}@${injected.t[k]}`) ?? NaN);
-			if (injected.t[k] < truth.t0) before = deviation;
-			else if (deviation !== before) return false;
-		}
-		return true;
-	});
-}
 
 describe('MarketsScenario', () => {
 	it('declares its defaults and every kind but sensor failure', () => {

@@ -2,7 +2,7 @@ import type { Truth } from '../../domain/anomaly';
 import type { TickBatch } from '../../domain/tick-batch';
 import { Injector } from './injector';
 import { SCENARIOS } from './scenario-info';
-import { Random } from './random';
+import { NormalBlock, Random } from './random';
 import type {
 	ScenarioInfo,
 	ScenarioName,
@@ -89,12 +89,6 @@ const PRESSURE_SPREAD_HPA = 4;
  * step, 3 of ~9,000 stuck injections (5+ ticks) matched the clean readings exactly; at two, none.
  */
 const NOISE = [0.2, 0.4, 0.2] as const;
-/**
- * Model normals come from a block of 1024, refilled by Box–Muller outside the hot loop. Calling
- * Random.normal() per tick left up to ~37 bytes of garbage per tick in Node 20 heap profiles (its
- * boxed result, and boxed arguments to injector.apply once advance outgrew V8's inlining budget).
- */
-const NORMALS_PER_BLOCK = 1024;
 const INJECTOR_SALTS = [0x3c6ef372, 0x1b873593, 0x7f4a7c15] as const;
 const NAME_SALT = 0x68e31da4;
 
@@ -210,8 +204,8 @@ export class WeatherScenario implements SimScenario {
 	private readonly massDecay: number;
 	private readonly massKick: number;
 	private readonly smoothing: number;
-	private readonly normals = new Float64Array(NORMALS_PER_BLOCK);
-	private normalAt = NORMALS_PER_BLOCK;
+	/** Model normals (see NormalBlock for why not Random.normal per tick). */
+	private readonly normals: NormalBlock;
 	private round = 0;
 	private slot = 0;
 	private lastT = -Infinity;
@@ -224,6 +218,7 @@ export class WeatherScenario implements SimScenario {
 		if (!(ticksPerSecond > 0)) throw new RangeError(`ticksPerSecond must be > 0`);
 		const n = count * CHANNELS;
 		this.rng = new Random(options.seed);
+		this.normals = new NormalBlock(this.rng);
 		this.startTime = options.startTime;
 		this.roundMs = 1000 / ticksPerSecond;
 		this.frontDecay = Math.exp(-this.roundMs / FRONT_TIME_SCALE_MS);
@@ -287,8 +282,8 @@ export class WeatherScenario implements SimScenario {
 			this.meanHpa[k] = PRESSURE_MEAN_HPA + PRESSURE_SPREAD_HPA * (2 * rng.next() - 1);
 			// The tide is ~1.3 hPa in the tropics and fades towards the poles (∝ cos³ latitude).
 			this.tideHpa[k] = 0.2 + 1.1 * Math.cos((latitude * Math.PI) / 180) ** 3;
-			this.front[k] = this.frontDrive[k] = clampState(this.gauss());
-			this.airMass[k] = this.airMassDrive[k] = clampState(this.gauss());
+			this.front[k] = this.frontDrive[k] = clampState(this.normals.next());
+			this.airMass[k] = this.airMassDrive[k] = clampState(this.normals.next());
 			this.resume(k, series, options.resume);
 			this.setScales(k);
 		}
@@ -337,8 +332,8 @@ export class WeatherScenario implements SimScenario {
 	private stepWeather(roundStart: number): void {
 		const { frontDrive, front, airMassDrive, airMass, smoothing, cleanNow } = this;
 		for (let k = 0; k < front.length; k++) {
-			const frontStep = this.frontKick * this.gauss();
-			const massStep = this.massKick * this.gauss();
+			const frontStep = this.frontKick * this.normals.next();
+			const massStep = this.massKick * this.normals.next();
 			frontDrive[k] = clampState(frontDrive[k] * this.frontDecay + frontStep);
 			airMassDrive[k] = clampState(airMassDrive[k] * this.massDecay + massStep);
 			front[k] += (frontDrive[k] - front[k]) * smoothing;
@@ -354,30 +349,13 @@ export class WeatherScenario implements SimScenario {
 			const celsius = this.meanC[k] + AIR_MASS_TEMP_C * airMass[k] + dailyC;
 			const hpa = this.meanHpa[k] + tideHpa - FRONT_PRESSURE_HPA * front[k];
 			const i = k * CHANNELS;
-			cleanNow[i] = celsius + NOISE[0] * this.gauss();
-			cleanNow[i + 1] = saturateHumidity(rh + NOISE[1] * this.gauss());
-			cleanNow[i + 2] = hpa + NOISE[2] * this.gauss();
+			cleanNow[i] = celsius + NOISE[0] * this.normals.next();
+			cleanNow[i + 1] = saturateHumidity(rh + NOISE[1] * this.normals.next());
+			cleanNow[i + 2] = hpa + NOISE[2] * this.normals.next();
 		}
 	}
 
-	/** Next standard normal of the model stream (see NORMALS_PER_BLOCK). */
-	private gauss(): number {
-		if (this.normalAt === NORMALS_PER_BLOCK) this.drawNormals();
-		return this.normals[this.normalAt++];
-	}
 
-	/** Box–Muller in pairs from uniform draws (see NORMALS_PER_BLOCK for why not Random.normal). */
-	private drawNormals(): void {
-		const { rng, normals } = this;
-		for (let k = 0; k < NORMALS_PER_BLOCK; k += 2) {
-			// 1 − u lies in (0, 1], so the log is finite.
-			const radius = Math.sqrt(-2 * Math.log(1 - rng.next()));
-			const angle = 2 * Math.PI * rng.next();
-			normals[k] = radius * Math.cos(angle);
-			normals[k + 1] = radius * Math.sin(angle);
-		}
-		this.normalAt = 0;
-	}
 
 	/** Carry on from resumed readings: pressure sets the front, temperature the air mass. */
 	private resume(k: number, series: readonly SimSeriesSpec[], last?: ReadonlyMap<string, number>) {
