@@ -6,7 +6,8 @@ import type { SeriesInfo } from '../domain/series';
 
 /** What a live chart draws from: contiguous column views and the flags inside them. */
 export interface LiveChartSource {
-	readonly window: { readonly xs: Float64Array; readonly ys: Float64Array };
+	/** Columns: 0 time, 1 value, 2 band low, 3 band high. */
+	readonly window: { column(c: number): Float64Array };
 	readonly chartAnomalies: readonly Anomaly[];
 	readonly windowSeries: SeriesInfo | null;
 	onRedraw(listener: () => void): () => void;
@@ -23,6 +24,23 @@ const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-d
 /** `14:03:07` for an epoch-ms axis split. */
 function clockLabel(t: number): string {
 	return clock.format(t);
+}
+
+/** Padding above and below the values, as a share of their span. */
+const Y_PAD = 0.08;
+
+/** [min, max] of the finite values, padded; a flat line gets a small span around it. */
+function valueRange(ys: Float64Array): uPlot.Range.MinMax {
+	let min = Infinity;
+	let max = -Infinity;
+	for (let i = 0; i < ys.length; i++) {
+		const y = ys[i];
+		if (y < min) min = y;
+		if (y > max) max = y;
+	}
+	if (min === Infinity) return [0, 1];
+	const span = max - min || Math.abs(max) * 0.01 || 1;
+	return [min - span * Y_PAD, max + span * Y_PAD];
 }
 
 /** Radius of an anomaly marker, CSS px. */
@@ -42,6 +60,8 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 		const falseColor = options.markerColor?.falseAlarm ?? color('--false-alarm', '#ff6b4a');
 		const axisColor = color('--chart-axis', '#8b98a5');
 		const gridColor = color('--chart-grid', 'rgba(139,152,165,0.15)');
+		const bandColor = color('--chart-band', 'rgba(139,152,165,0.35)');
+		const bandFill = color('--chart-band-fill', 'rgba(139,152,165,0.10)');
 		const axis: uPlot.Axis = {
 			stroke: axisColor,
 			grid: { stroke: gridColor, width: 1 },
@@ -78,16 +98,30 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 			ms: 1,
 			legend: { show: false },
 			cursor: { drag: { x: false, y: false } },
-			scales: { x: { time: true } },
+			scales: {
+				x: { time: true },
+				// The values set the range; the band may run past the edge (a wide band must not
+				// squash the line it is drawn around).
+				y: { range: (self) => valueRange(self.data[1] as Float64Array) }
+			},
 			axes: [{ ...axis, space: 90, values: (_u, splits) => splits.map(clockLabel) }, { ...axis, size: 70 }],
-			series: [{}, { stroke: lineColor, width: 1.5, points: { show: false } }],
+			series: [
+				{},
+				{ stroke: lineColor, width: 1.5, points: { show: false } },
+				// The detector's band of ordinary values: faint edges, filled between.
+				{ stroke: bandColor, width: 1, points: { show: false } },
+				{ stroke: bandColor, width: 1, points: { show: false } }
+			],
+			bands: [{ series: [3, 2], fill: bandFill }],
 			plugins: [markers]
 		};
-		const u = new uPlot(opts, [new Float64Array(0), new Float64Array(0)], node);
+		const empty = new Float64Array(0);
+		const u = new uPlot(opts, [empty, empty, empty, empty], node);
 
 		const draw = () => {
-			const { xs, ys } = source.window;
-			u.setData([xs, ys]);
+			const w = source.window;
+			const xs = w.column(0);
+			u.setData([xs, w.column(1), w.column(2), w.column(3)]);
 			// Test and inspection hooks: what is drawn right now.
 			node.dataset.seriesKey = source.windowSeries?.key ?? '';
 			node.dataset.points = String(xs.length);

@@ -28,6 +28,18 @@ export class LogScaled implements Detector {
 		return this.inner.threshold;
 	}
 
+	set threshold(value: number) {
+		this.inner.threshold = value;
+	}
+
+	get lower(): number {
+		return inverse(this.inner.lower);
+	}
+
+	get upper(): number {
+		return inverse(this.inner.upper);
+	}
+
 	get expected(): number {
 		return inverse(this.inner.expected);
 	}

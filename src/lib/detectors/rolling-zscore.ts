@@ -38,7 +38,8 @@ const SQRT2 = Math.SQRT2;
  */
 export class RollingZScore implements Detector {
 	readonly name = 'zscore';
-	readonly threshold: number;
+	/** |z| at or above which a tick is flagged. */
+	threshold: number;
 	private readonly window: number;
 	private readonly warmup: number;
 	private readonly isDelta: boolean;
@@ -59,6 +60,8 @@ export class RollingZScore implements Detector {
 	/** Consecutive samples beyond the clip edge. */
 	private outsideInRow = 0;
 	private lastExpected = NaN;
+	/** σ of the last scored tick (of steps in delta mode), for the band. */
+	private lastStd = NaN;
 
 	constructor(options: RollingZScoreOptions = {}) {
 		this.window = options.window ?? 200;
@@ -69,6 +72,15 @@ export class RollingZScore implements Detector {
 			throw new RangeError('window must be an integer >= 2');
 		}
 		this.ring = new Float64Array(this.window);
+	}
+
+	/** The band: expected ± threshold·σ (NaN while warming up). */
+	get lower(): number {
+		return this.lastExpected - this.threshold * this.lastStd;
+	}
+
+	get upper(): number {
+		return this.lastExpected + this.threshold * this.lastStd;
 	}
 
 	get expected(): number {
@@ -99,6 +111,7 @@ export class RollingZScore implements Detector {
 			const std = Math.max(Math.sqrt(variance > 0 ? variance : 0), scale * STD_FLOOR_REL, Number.MIN_VALUE);
 			const dev = Math.abs(x - mean);
 			score = dev === 0 ? 0 : dev / std;
+			this.lastStd = std;
 			if (this.isDelta && this.lastFlagged && score >= this.threshold) {
 				// A spike's return: measured from the value before the flagged run, this step is
 				// ordinary, so it is not a second anomaly and is kept out of the stats.
@@ -142,6 +155,7 @@ export class RollingZScore implements Detector {
 		this.lastFlagged = false;
 		this.outsideInRow = 0;
 		this.lastExpected = NaN;
+		this.lastStd = NaN;
 	}
 
 	private feed(sample: number): void {

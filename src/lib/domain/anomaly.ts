@@ -48,6 +48,9 @@ export interface Anomaly {
 	detector: string;
 	/** What the detector expected at t (e.g. previous value plus mean step). */
 	expected: number;
+	/** The band of ordinary values the detector held at t; the tick fell outside it. */
+	lower?: number;
+	upper?: number;
 	/** Right or wrong against truth: true = hit, false = false alarm, undefined = truth unknown. */
 	truth?: boolean;
 	/** The Truth it matched, when it was a hit. */

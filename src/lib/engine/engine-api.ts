@@ -57,7 +57,7 @@ export function createEngineApi(): EngineApi {
 
 function transferables(frame: EngineFrame): Transferable[] {
 	const list: Transferable[] = [];
-	for (const s of frame.series) list.push(s.t.buffer, s.v.buffer);
+	for (const s of frame.series) list.push(s.t.buffer, s.v.buffer, s.lo.buffer, s.hi.buffer);
 	return list;
 }
 

@@ -211,7 +211,7 @@ export class Engine {
 			const score = detector.update(t, v);
 			if (score >= detector.threshold) this.flag(id, t, v, score, detector);
 			const watch = watches[id];
-			if (watch) watch.push(t, v);
+			if (watch) watch.push(t, v, detector.lower, detector.upper);
 		}
 		this.rate.ticks += accepted;
 
@@ -418,6 +418,8 @@ export class Engine {
 			score,
 			detector: detector.name,
 			expected: detector.expected,
+			lower: detector.lower,
+			upper: detector.upper,
 			truth: verdict !== undefined
 		};
 		if (verdict) {

@@ -47,6 +47,9 @@ export interface SeriesFrame {
 	id: number;
 	t: Float64Array;
 	v: Float64Array;
+	/** The detector's band of ordinary values at each tick (NaN where unknown, e.g. from history). */
+	lo: Float64Array;
+	hi: Float64Array;
 	/** The page drops what it had and takes this as the window (first load, or it fell behind). */
 	replace: boolean;
 	/** With `replace`: the anomalies of this series inside the window, oldest first. */

@@ -1,16 +1,20 @@
 import type { Anomaly } from '../domain/anomaly';
 import type { SeriesFrame } from './types';
 
+/** Columns a watched series carries: time, value, and the detector's band (low, high). */
+const COLUMNS = 4;
+
 /**
- * Ticks of one watched series waiting for the page's next frame. Holds at most the window:
- * if the page falls behind (a hidden tab stops asking), older ticks are dropped and the next
- * frame replaces the page's window instead of appending to it.
+ * Ticks of one watched series waiting for the page's next frame, with the detector's band of
+ * ordinary values at each. Holds at most the window: if the page falls behind (a hidden tab
+ * stops asking), older ticks are dropped and the next frame replaces the page's window instead
+ * of appending to it.
  */
 export class WatchBuffer {
 	readonly seriesId: number;
 	readonly windowSize: number;
-	private t: Float64Array;
-	private v: Float64Array;
+	/** Rings, one per column: t, v, lo, hi. */
+	private cols: Float64Array[];
 	/** Ring: `start` is the oldest tick, `n` how many are held. */
 	private start = 0;
 	private n = 0;
@@ -25,25 +29,27 @@ export class WatchBuffer {
 		this.windowSize = windowSize;
 		// Start small: most frames carry a handful of ticks; grow up to the window on demand.
 		const cap = Math.min(windowSize, 1024);
-		this.t = new Float64Array(cap);
-		this.v = new Float64Array(cap);
+		this.cols = Array.from({ length: COLUMNS }, () => new Float64Array(cap));
 	}
 
-	push(t: number, v: number): void {
-		if (this.n === this.t.length && this.n < this.windowSize) this.grow();
-		const cap = this.t.length;
+	push(t: number, v: number, lo: number, hi: number): void {
+		if (this.n === this.cols[0].length && this.n < this.windowSize) this.grow();
+		const [ts, vs, los, his] = this.cols;
+		const cap = ts.length;
+		let at: number;
 		if (this.n === cap) {
 			// Full at the window size: overwrite the oldest.
-			this.t[this.start] = t;
-			this.v[this.start] = v;
+			at = this.start;
 			this.start = (this.start + 1) % cap;
 			this.overflowed = true;
-			return;
+		} else {
+			at = (this.start + this.n) % cap;
+			this.n++;
 		}
-		const at = (this.start + this.n) % cap;
-		this.t[at] = t;
-		this.v[at] = v;
-		this.n++;
+		ts[at] = t;
+		vs[at] = v;
+		los[at] = lo;
+		his[at] = hi;
 	}
 
 	setInitial(t: Float64Array, v: Float64Array, anomalies: Anomaly[]): void {
@@ -59,14 +65,17 @@ export class WatchBuffer {
 		const replace = initial !== null || this.overflowed;
 		const keepInitial = initial ? Math.min(initial.t.length, this.windowSize - this.n) : 0;
 		const total = keepInitial + this.n;
-		const t = new Float64Array(total);
-		const v = new Float64Array(total);
+		const out = Array.from({ length: COLUMNS }, () => new Float64Array(total));
 		if (initial && keepInitial > 0) {
-			t.set(initial.t.subarray(initial.t.length - keepInitial));
-			v.set(initial.v.subarray(initial.v.length - keepInitial));
+			out[0].set(initial.t.subarray(initial.t.length - keepInitial));
+			out[1].set(initial.v.subarray(initial.v.length - keepInitial));
+			// History keeps ticks, not bands: none is drawn for the stored part.
+			out[2].fill(Number.NaN, 0, keepInitial);
+			out[3].fill(Number.NaN, 0, keepInitial);
 		}
-		this.copyRing(t, v, keepInitial);
-		const frame: SeriesFrame = { id: this.seriesId, t, v, replace };
+		for (let c = 0; c < COLUMNS; c++) this.copyRing(this.cols[c], out[c], keepInitial);
+		const [t, v, lo, hi] = out;
+		const frame: SeriesFrame = { id: this.seriesId, t, v, lo, hi, replace };
 		if (initial) {
 			const from = total > 0 ? t[0] : Infinity;
 			frame.anomalies = initial.anomalies.filter((a) => a.t >= from);
@@ -78,25 +87,21 @@ export class WatchBuffer {
 		return frame;
 	}
 
-	private copyRing(t: Float64Array, v: Float64Array, at: number): void {
-		const cap = this.t.length;
+	private copyRing(ring: Float64Array, out: Float64Array, at: number): void {
+		const cap = ring.length;
 		const first = Math.min(this.n, cap - this.start);
-		t.set(this.t.subarray(this.start, this.start + first), at);
-		v.set(this.v.subarray(this.start, this.start + first), at);
-		if (first < this.n) {
-			t.set(this.t.subarray(0, this.n - first), at + first);
-			v.set(this.v.subarray(0, this.n - first), at + first);
-		}
+		out.set(ring.subarray(this.start, this.start + first), at);
+		if (first < this.n) out.set(ring.subarray(0, this.n - first), at + first);
 	}
 
 	private grow(): void {
-		// Only called while the ring has not wrapped (n === capacity and start === 0 until full).
-		const cap = Math.min(this.windowSize, this.t.length * 2);
-		const t = new Float64Array(cap);
-		const v = new Float64Array(cap);
-		this.copyRing(t, v, 0);
-		this.t = t;
-		this.v = v;
+		// Only called before the ring wraps (it wraps only once it holds the whole window).
+		const cap = Math.min(this.windowSize, this.cols[0].length * 2);
+		this.cols = this.cols.map((ring) => {
+			const next = new Float64Array(cap);
+			this.copyRing(ring, next, 0);
+			return next;
+		});
 		this.start = 0;
 	}
 }

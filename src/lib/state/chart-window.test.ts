@@ -35,3 +35,14 @@ describe('ChartWindow', () => {
 		expect(Array.from(w.xs)).toEqual([3, 4, 5, 6, 7]);
 	});
 });
+
+describe('ChartWindow band columns', () => {
+	it('keeps every column aligned with time, and fills columns not given with NaN', () => {
+		const w = new ChartWindow(4);
+		w.append(run(0, 3), run(10, 3), run(20, 3), run(30, 3));
+		w.append(run(3, 2), run(13, 2));
+		expect(Array.from(w.xs)).toEqual([1, 2, 3, 4]);
+		expect(Array.from(w.column(2)).slice(0, 2)).toEqual([21, 22]);
+		expect(w.column(3).slice(2).every(Number.isNaN)).toBe(true);
+	});
+});

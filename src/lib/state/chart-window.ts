@@ -1,72 +1,79 @@
 /**
- * The newest `size` points of a chart as contiguous columns, so uPlot gets plain typed-array
- * views with no copying per frame. Storage is twice the window: appends go at the end and,
- * when the end is reached, the live window is moved back to the start (one copy per `size`
- * appended points, amortised O(1) per point).
+ * The newest `size` rows of a chart as contiguous columns (time, value, band low, band high), so
+ * uPlot gets plain typed-array views with no copying per frame. Storage is twice the window:
+ * appends go at the end and, when the end is reached, the live window is moved back to the
+ * start (one copy per `size` appended rows, amortised O(1) per row).
  */
 export class ChartWindow {
-	private t: Float64Array;
-	private v: Float64Array;
+	private cols: Float64Array[];
 	private start = 0;
 	private end = 0;
 	size: number;
 
-	constructor(size: number) {
+	constructor(size: number, columns = 4) {
 		this.size = size;
-		this.t = new Float64Array(size * 2);
-		this.v = new Float64Array(size * 2);
+		this.cols = Array.from({ length: columns }, () => new Float64Array(size * 2));
 	}
 
 	get length(): number {
 		return this.end - this.start;
 	}
 
-	/** Views of the window, oldest first. Valid until the next append, replace or resize. */
+	/** View of column `c`, oldest first. Valid until the next append, replace or resize. */
+	column(c: number): Float64Array {
+		return this.cols[c].subarray(this.start, this.end);
+	}
+
 	get xs(): Float64Array {
-		return this.t.subarray(this.start, this.end);
+		return this.column(0);
 	}
 
 	get ys(): Float64Array {
-		return this.v.subarray(this.start, this.end);
+		return this.column(1);
 	}
 
-	append(t: Float64Array, v: Float64Array): void {
-		const k = t.length;
+	/** Appends rows given as columns of equal length (missing columns are filled with NaN). */
+	append(...cols: Float64Array[]): void {
+		const k = cols[0].length;
 		if (k >= this.size) {
-			this.replace(t, v);
+			this.replace(...cols);
 			return;
 		}
-		if (this.end + k > this.t.length) {
+		const capacity = this.cols[0].length;
+		if (this.end + k > capacity) {
 			const keep = Math.min(this.length, this.size - k);
-			this.t.copyWithin(0, this.end - keep, this.end);
-			this.v.copyWithin(0, this.end - keep, this.end);
+			for (const col of this.cols) col.copyWithin(0, this.end - keep, this.end);
 			this.start = 0;
 			this.end = keep;
 		}
-		this.t.set(t, this.end);
-		this.v.set(v, this.end);
+		this.cols.forEach((col, c) => {
+			if (cols[c]) col.set(cols[c], this.end);
+			else col.fill(Number.NaN, this.end, this.end + k);
+		});
 		this.end += k;
 		if (this.end - this.start > this.size) this.start = this.end - this.size;
 	}
 
-	replace(t: Float64Array, v: Float64Array): void {
-		const k = Math.min(t.length, this.size);
-		this.t.set(t.subarray(t.length - k), 0);
-		this.v.set(v.subarray(v.length - k), 0);
+	replace(...cols: Float64Array[]): void {
+		const n = cols[0].length;
+		const k = Math.min(n, this.size);
+		this.cols.forEach((col, c) => {
+			if (cols[c]) col.set(cols[c].subarray(n - k), 0);
+			else col.fill(Number.NaN, 0, k);
+		});
 		this.start = 0;
 		this.end = k;
 	}
 
-	/** Changes the window length, keeping the newest points that still fit. */
+	/** Changes the window length, keeping the newest rows that still fit. */
 	resize(size: number): void {
 		if (size === this.size) return;
 		const keep = Math.min(this.length, size);
-		const t = new Float64Array(size * 2);
-		const v = new Float64Array(size * 2);
-		t.set(this.t.subarray(this.end - keep, this.end));
-		v.set(this.v.subarray(this.end - keep, this.end));
-		this.t = t;
-		this.v = v;
+		this.cols = this.cols.map((col) => {
+			const next = new Float64Array(size * 2);
+			next.set(col.subarray(this.end - keep, this.end));
+			return next;
+		});
 		this.size = size;
 		this.start = 0;
 		this.end = keep;

@@ -207,12 +207,12 @@ export class Dashboard {
 		for (const s of frame.series) {
 			if (s.id !== this.selectedId) continue;
 			if (s.replace) {
-				this.window.replace(s.t, s.v);
+				this.window.replace(s.t, s.v, s.lo, s.hi);
 				this.chartAnomalies = s.anomalies ?? [];
 				this.windowSeries = this.series.find((info) => info.id === s.id) ?? null;
 				this.windowReady = true;
 			} else if (this.windowReady) {
-				this.window.append(s.t, s.v);
+				this.window.append(s.t, s.v, s.lo, s.hi);
 			}
 			redraw = true;
 		}
