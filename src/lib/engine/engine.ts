@@ -54,6 +54,7 @@ export function emptyStats(): EngineStats {
 		missed: 0,
 		caught: 0,
 		injected: 0,
+		medianDelayMs: null,
 		rejected: {},
 		problems: [],
 		simulator: null
@@ -310,6 +311,7 @@ export class Engine {
 			seriesCount: this.series.length,
 			historyBytes: this.historyBytes,
 			...this.scoreboard.counters,
+			medianDelayMs: this.scoreboard.medianDelayMs(),
 			rejected: { ...this.rejected },
 			problems: [...this.problems.values()],
 			simulator: this.source

@@ -3,6 +3,8 @@ import { TruthMatcher } from '../detectors/truth-matcher';
 
 /** A flag up to this long after an injection's last tick still counts as catching it. */
 export const MATCH_SLACK_MS = 2000;
+/** Detection delays kept for the median: the most recent ones. */
+const DELAYS_KEPT = 1024;
 
 export interface Counters {
 	/** Flags that matched an injected anomaly. */
@@ -26,6 +28,9 @@ export class Scoreboard {
 	/** Open injections caught so far → when their window closes (then the id is forgotten). */
 	private readonly caught = new Map<number, number>();
 	private nextTruthId = 1;
+	/** Ring of the most recent delays from an injection's start to its first flag, ms. */
+	private readonly delays = new Float64Array(DELAYS_KEPT);
+	private delayCount = 0;
 
 	/** Continues from a stored state: counters, the last truth id, truths left open. */
 	restore(counters: Counters, lastTruthId: number, open: readonly Truth[]): void {
@@ -58,8 +63,17 @@ export class Scoreboard {
 		if (first) {
 			this.caught.set(truth.id, truth.t1 + MATCH_SLACK_MS);
 			this.counters.caught++;
+			this.delays[this.delayCount++ % DELAYS_KEPT] = t - truth.t0;
 		}
 		return { truth, first };
+	}
+
+	/** Median delay from an injection's first tick to its first flag (recent ones), or null. */
+	medianDelayMs(): number | null {
+		const n = Math.min(this.delayCount, DELAYS_KEPT);
+		if (n === 0) return null;
+		const sorted = this.delays.slice(0, n).sort();
+		return n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
 	}
 
 	/** Closes injections whose window ended before `now` unflagged; returns them (now missed). */

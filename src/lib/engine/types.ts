@@ -26,6 +26,8 @@ export interface EngineStats {
 	missed: number;
 	/** Injections flagged at least once. */
 	caught: number;
+	/** Median time from an injection's first tick to its first flag, over recent catches. */
+	medianDelayMs: number | null;
 	injected: number;
 	/** Ticks refused, by reason (e.g. `out-of-order`). */
 	rejected: Record<string, number>;

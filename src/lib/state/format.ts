@@ -75,3 +75,10 @@ export function formatPercent(fraction: number): string {
 	const pct = fraction * 100;
 	return `${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${Math.abs(pct).toFixed(2)}%`;
 }
+
+/** `0 ms`, `350 ms`, `1.2 s`, `3 min`. */
+export function formatDelay(ms: number): string {
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+	return `${Math.round(ms / 60_000)} min`;
+}
