@@ -4,7 +4,7 @@ import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Truth } from '../src/lib/domain/anomaly';
 import { TickBatch } from '../src/lib/domain/tick-batch';
-import { detectorFor } from '../src/lib/detectors/detector-for';
+import { detectorFactory } from '../src/lib/detectors/registry';
 import type { ScenarioName } from '../src/lib/sources/simulator/scenario';
 import { createScenario } from '../src/lib/sources/simulator/scenarios';
 import { defaultRates } from '../src/lib/sources/simulator/settings';
@@ -28,7 +28,8 @@ const scenario = createScenario(job.scenario, {
 	startTime: 0,
 	anomalyRates: process.env.BENCH_NO_INJECT ? {} : defaultRates(job.scenario)
 });
-const detectors = scenario.series.map((s) => detectorFor(s.kind));
+// The app's default detector, as every series gets it.
+const detectors = scenario.series.map((s) => detectorFactory('ensemble').create({ kind: s.kind }));
 const out = new TickBatch(TICKS_PER_ADVANCE * 2);
 const truths: Truth[] = [];
 const stepMs = (TICKS_PER_ADVANCE / (scenario.series.length * job.ticksPerSecond)) * 1000;

@@ -22,7 +22,7 @@ const JOBS = [
 await build({
 	configFile: false,
 	logLevel: 'warn',
-	build: { ssr: 'bench/sim-worker.ts', outDir: OUT_DIR, emptyOutDir: true, minify: false }
+	build: { ssr: 'bench/sim-worker.ts', outDir: OUT_DIR, emptyOutDir: false, minify: false }
 });
 
 const results = {};

@@ -128,6 +128,9 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 			node.dataset.firstT = xs.length > 0 ? String(xs[0]) : '';
 			node.dataset.lastT = xs.length > 0 ? String(xs[xs.length - 1]) : '';
 			node.dataset.markers = String(source.chartAnomalies.length);
+			const lo = w.column(2);
+			const hi = w.column(3);
+			node.dataset.band = lo.length > 0 ? `${lo[lo.length - 1]},${hi[hi.length - 1]}` : '';
 		};
 		draw();
 		const unsubscribe = source.onRedraw(draw);

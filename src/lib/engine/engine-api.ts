@@ -24,7 +24,7 @@ export function createEngineApi(): EngineApi {
 				engine?.halt();
 			});
 			if (!owner) {
-				return { owner: false, series: [], activeSeries: [], anomalies: [], stats: emptyStats(), settings: structuredClone(DEFAULT_SETTINGS) };
+				return { owner: false, detectors: [], series: [], activeSeries: [], anomalies: [], stats: emptyStats(), settings: structuredClone(DEFAULT_SETTINGS) };
 			}
 			takenOver = false;
 			let current: Engine | null = null;
@@ -47,6 +47,7 @@ export function createEngineApi(): EngineApi {
 		},
 		setRetention: (retentionMs) => ready().setRetention(retentionMs),
 		setSimulator: (patch) => ready().setSimulator(patch),
+		setDetection: (patch) => ready().setDetection(patch),
 		flush: () => ready().flush(),
 		async dispose() {
 			await engine?.dispose();

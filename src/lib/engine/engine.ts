@@ -2,7 +2,8 @@ import type { Anomaly, Truth } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
 import { TickBatch } from '../domain/tick-batch';
 import type { Detector } from '../detectors/detector';
-import { detectorFor } from '../detectors/detector-for';
+import { choiceFor, defaultDetection, normalizeDetection, type DetectionSettings } from '../detectors/detection-settings';
+import { DETECTORS, detectorFactory } from '../detectors/registry';
 import {
 	defaultSimulatorSettings,
 	normalizeSimulatorSettings,
@@ -39,8 +40,11 @@ const SIM_WARMUP_TICKS = 60;
 
 export const DEFAULT_SETTINGS: EngineSettings = {
 	retentionMs: 60 * 60 * 1000,
-	simulator: defaultSimulatorSettings()
+	simulator: defaultSimulatorSettings(),
+	detection: defaultDetection()
 };
+
+const isDetector = (name: string) => DETECTORS.some((factory) => factory.name === name);
 
 /** Counters of an engine that has not run. */
 export function emptyStats(): EngineStats {
@@ -124,6 +128,7 @@ export class Engine {
 			...(settings?.simulator as Partial<SimulatorSettings> | undefined),
 			...options.simulator
 		});
+		this.settings.detection = normalizeDetection(settings?.detection, isDetector);
 		const ids = await this.store.maxIds();
 		this.nextAnomalyId = ids.anomaly + 1;
 		this.scoreboard.restore(counters, ids.truth, await this.store.openTruths());
@@ -143,6 +148,7 @@ export class Engine {
 		if (this.autoRun) this.run();
 		return {
 			owner: true,
+			detectors: DETECTORS.map(({ name, title, description }) => ({ name, title, description })),
 			series: [...this.series],
 			activeSeries: Array.from(this.simIds),
 			anomalies,
@@ -172,7 +178,38 @@ export class Engine {
 			this.source.clock.setSpeed(next.speed, wall);
 			this.source.clock.setPaused(next.paused, wall);
 		}
-		await this.store.saveSettings({ retentionMs: this.settings.retentionMs, simulator: { ...next } });
+		await this.saveSettings();
+		return structuredClone(next);
+	}
+
+	/**
+	 * Changes which detector runs, or how eager it is, for one series (`seriesKey`) or as the
+	 * default for all. A new sensitivity applies at once to the running detectors; a new
+	 * detector starts afresh, primed with the series' recent history.
+	 */
+	async setDetection(patch: { seriesKey?: string; detector?: string; sensitivity?: number }): Promise<DetectionSettings> {
+		const current = this.settings.detection;
+		const next = normalizeDetection(
+			patch.seriesKey === undefined
+				? { ...current, ...pick(patch) }
+				: { ...current, series: { ...current.series, [patch.seriesKey]: { ...current.series[patch.seriesKey], ...pick(patch) } } },
+			isDetector
+		);
+		this.settings.detection = next;
+		const affected = patch.seriesKey === undefined ? this.series : this.series.filter((s) => s.key === patch.seriesKey);
+		const rebuilt: SeriesInfo[] = [];
+		for (const info of affected) {
+			const choice = choiceFor(next, info.key);
+			const detector = this.detectors[info.id];
+			if (detector && detector.name === choice.detector) {
+				detector.threshold = detectorFactory(choice.detector).thresholdFor(choice.sensitivity);
+			} else {
+				this.detectors[info.id] = this.createDetector(info);
+				rebuilt.push(info);
+			}
+		}
+		await Promise.all(rebuilt.map((info) => this.prime(info)));
+		await this.saveSettings();
 		return structuredClone(next);
 	}
 
@@ -271,7 +308,7 @@ export class Engine {
 
 	async setRetention(retentionMs: number): Promise<void> {
 		this.settings.retentionMs = retentionMs;
-		await this.store.saveSettings({ retentionMs, simulator: { ...this.settings.simulator } });
+		await this.saveSettings();
 		await this.enforceRetention();
 	}
 
@@ -380,13 +417,24 @@ export class Engine {
 	}
 
 	private async primeDetectors(): Promise<void> {
-		await Promise.all(
-			this.series.map(async (info) => {
-				const { t, v } = await this.store.readLast(info.id, PRIME_TICKS);
-				const detector = this.detectors[info.id];
-				for (let i = 0; i < t.length; i++) detector.update(t[i], v[i]);
-			})
-		);
+		await Promise.all(this.series.map((info) => this.prime(info)));
+	}
+
+	/** Feeds a fresh detector the series' recent history, so it does not start cold. */
+	private async prime(info: SeriesInfo): Promise<void> {
+		const { t, v } = await this.store.readLast(info.id, PRIME_TICKS);
+		const detector = this.detectors[info.id];
+		for (let i = 0; i < t.length; i++) detector.update(t[i], v[i]);
+	}
+
+	private createDetector(info: SeriesInfo): Detector {
+		const choice = choiceFor(this.settings.detection, info.key);
+		return detectorFactory(choice.detector).create({ kind: info.kind, sensitivity: choice.sensitivity });
+	}
+
+	private async saveSettings(): Promise<void> {
+		const { retentionMs, simulator, detection } = this.settings;
+		await this.store.saveSettings({ retentionMs, simulator: { ...simulator }, detection: structuredClone(detection) });
 	}
 
 	private register(info: SeriesInfo, isNew: boolean): SeriesInfo {
@@ -402,7 +450,7 @@ export class Engine {
 			lastV.set(this.lastV);
 			this.lastV = lastV;
 		}
-		this.detectors[info.id] = detectorFor(info.kind);
+		this.detectors[info.id] = this.createDetector(info);
 		if (isNew) {
 			this.seriesAdded.push(info);
 			this.store.putSeries(info);
@@ -453,4 +501,12 @@ export class Engine {
 
 function describe(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
+}
+
+/** The fields of a detection patch that are set. */
+function pick(patch: { detector?: string; sensitivity?: number }): Partial<{ detector: string; sensitivity: number }> {
+	const out: Partial<{ detector: string; sensitivity: number }> = {};
+	if (patch.detector !== undefined) out.detector = patch.detector;
+	if (patch.sensitivity !== undefined) out.sensitivity = patch.sensitivity;
+	return out;
 }

@@ -1,5 +1,6 @@
 import type { Anomaly } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
+import type { DetectionSettings } from '../detectors/detection-settings';
 import type { SimulatorSettings } from '../sources/simulator/settings';
 
 export type { SimulatorSettings } from '../sources/simulator/settings';
@@ -8,6 +9,7 @@ export interface EngineSettings {
 	/** Ticks older than this are deleted from history; anomalies are kept. */
 	retentionMs: number;
 	simulator: SimulatorSettings;
+	detection: DetectionSettings;
 }
 
 export interface EngineStats {
@@ -72,9 +74,17 @@ export interface EngineFrame {
 	stopped?: 'taken-over';
 }
 
+/** A detector the person can choose, as the page lists it. */
+export interface DetectorInfo {
+	name: string;
+	title: string;
+	description: string;
+}
+
 export interface EngineSnapshot {
 	/** False when another tab runs the engine on this history; nothing else is filled then. */
 	owner: boolean;
+	detectors: DetectorInfo[];
 	/** Every series in the history. */
 	series: SeriesInfo[];
 	/** The ids of those the sources produce now. */
@@ -102,6 +112,8 @@ export interface EngineApi {
 	setRetention(retentionMs: number): Promise<void>;
 	/** Changes simulator settings now (scenario, size, rate, seed, anomalies, speed, pause). */
 	setSimulator(patch: Partial<SimulatorSettings>): Promise<SimulatorSettings>;
+	/** Detector and sensitivity for one series (`seriesKey`) or the default for all. */
+	setDetection(patch: { seriesKey?: string; detector?: string; sensitivity?: number }): Promise<DetectionSettings>;
 	/** Writes everything buffered to IndexedDB now. */
 	flush(): Promise<void>;
 	dispose(): Promise<void>;

@@ -1,7 +1,8 @@
 import { getContext, setContext } from 'svelte';
 import type { Anomaly } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
-import type { EngineFrame, EngineStats, SimulatorSettings } from '../engine/types';
+import type { DetectionSettings } from '../detectors/detection-settings';
+import type { DetectorInfo, EngineFrame, EngineStats, SimulatorSettings } from '../engine/types';
 import { SCENARIOS } from '../sources/simulator/scenario-info';
 import { decimalsOf } from './format';
 import { ChartWindow } from './chart-window';
@@ -40,6 +41,8 @@ export class Dashboard {
 	/** Ids of the series the sources produce now. */
 	activeIds = $state.raw<readonly number[]>([]);
 	simulator = $state.raw<SimulatorSettings | null>(null);
+	detection = $state.raw<DetectionSettings | null>(null);
+	detectors = $state.raw<DetectorInfo[]>([]);
 	selectedId = $state<number | null>(null);
 	windowSize = $state(WINDOW_DEFAULT);
 	retentionMs = $state(60 * 60 * 1000);
@@ -109,6 +112,8 @@ export class Dashboard {
 			this.series = snapshot.series;
 			this.activeIds = snapshot.activeSeries;
 			this.simulator = snapshot.settings.simulator;
+			this.detection = snapshot.settings.detection;
+			this.detectors = snapshot.detectors;
 			this.anomalies = snapshot.anomalies;
 			this.stats = snapshot.stats;
 			this.retentionMs = snapshot.settings.retentionMs;
@@ -150,6 +155,12 @@ export class Dashboard {
 			change.ticksPerSecond ??= info.defaultTicksPerSecond;
 		}
 		this.simulator = await this.client.api.setSimulator(change);
+	}
+
+	/** Detector or sensitivity for one series (`seriesKey`), or the default for all series. */
+	async setDetection(patch: { seriesKey?: string; detector?: string; sensitivity?: number }): Promise<void> {
+		if (!this.client) return;
+		this.detection = await this.client.api.setDetection(patch);
 	}
 
 	async setRetention(retentionMs: number): Promise<void> {

@@ -14,6 +14,7 @@ describe('format', () => {
 		expect(formatValue(4.8, 1)).toMatch(/^4.8$/);
 		expect(formatSigned(-0.1, 1)).toBe('−0.1');
 		expect(formatSigned(0, 0)).toBe('±0');
+		expect(formatScore(0.973)).toBe('0.97');
 		expect(formatScore(7.25)).toBe('7.3');
 		expect(formatScore(1e12)).toBe('>1,000');
 	});

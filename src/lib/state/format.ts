@@ -42,8 +42,9 @@ export function formatSigned(v: number, decimals?: number): string {
 	return (v > 0 ? '+' : v < 0 ? '−' : '±') + formatValue(Math.abs(v), decimals);
 }
 
-/** A detector score; past 1,000 the exact figure only says "the series was flat". */
+/** A detector score: in [0, 1] with two places (older raw scores: past 1,000 only "huge"). */
 export function formatScore(score: number): string {
+	if (score <= 1) return score.toFixed(2);
 	return score >= 1000 ? '>1,000' : score.toFixed(1);
 }
 

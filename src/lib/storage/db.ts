@@ -35,6 +35,8 @@ export interface SettingsRow {
 	retentionMs: number;
 	/** The simulator's last settings (stored as given; the engine normalises them). */
 	simulator?: Record<string, unknown>;
+	/** Detector choices (stored as given; the engine normalises them). */
+	detection?: unknown;
 }
 
 export type MetaRow = CountersRow | SettingsRow;
