@@ -26,6 +26,33 @@ function clockLabel(t: number): string {
 	return clock.format(t);
 }
 
+/** Fills and outlines one gap-free stretch [from, to) of the band. */
+function paintRun(
+	u: uPlot,
+	ctx: CanvasRenderingContext2D,
+	xs: Float64Array,
+	lo: Float64Array,
+	hi: Float64Array,
+	from: number,
+	to: number
+): void {
+	// A band far off the chart (a log-scale band after a huge trade) is held just past the edge:
+	// canvas drops coordinates in the billions.
+	const top = u.bbox.top - 2;
+	const bottom = u.bbox.top + u.bbox.height + 2;
+	const yOf = (value: number) => Math.min(bottom, Math.max(top, u.valToPos(value, 'y', true)));
+	ctx.beginPath();
+	for (let k = from; k < to; k++) {
+		const x = u.valToPos(xs[k], 'x', true);
+		if (k === from) ctx.moveTo(x, yOf(hi[k]));
+		else ctx.lineTo(x, yOf(hi[k]));
+	}
+	for (let k = to - 1; k >= from; k--) ctx.lineTo(u.valToPos(xs[k], 'x', true), yOf(lo[k]));
+	ctx.closePath();
+	ctx.fill();
+	ctx.stroke();
+}
+
 /** Padding above and below the values, as a share of their span. */
 const Y_PAD = 0.08;
 
@@ -68,6 +95,36 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 			ticks: { stroke: gridColor, width: 1 }
 		};
 
+		// The detector's band of ordinary values, painted under the line. Drawn here rather than
+		// as uPlot series: it has gaps (NaN where history has no band) that uPlot's band fill
+		// would bridge with stray triangles.
+		const band: uPlot.Plugin = {
+			hooks: {
+				drawAxes: (u) => {
+					const w = source.window;
+					const xs = w.column(0);
+					const lo = w.column(2);
+					const hi = w.column(3);
+					const ctx = u.ctx;
+					ctx.save();
+					ctx.beginPath();
+					ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
+					ctx.clip();
+					ctx.fillStyle = bandFill;
+					ctx.strokeStyle = bandColor;
+					ctx.lineWidth = devicePixelRatio;
+					let i = 0;
+					while (i < xs.length) {
+						while (i < xs.length && !(Number.isFinite(lo[i]) && Number.isFinite(hi[i]))) i++;
+						const from = i;
+						while (i < xs.length && Number.isFinite(lo[i]) && Number.isFinite(hi[i])) i++;
+						if (i - from >= 2) paintRun(u, ctx, xs, lo, hi, from, i);
+					}
+					ctx.restore();
+				}
+			}
+		};
+
 		const markers: uPlot.Plugin = {
 			hooks: {
 				draw: (u) => {
@@ -105,23 +162,16 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 				y: { range: (self) => valueRange(self.data[1] as Float64Array) }
 			},
 			axes: [{ ...axis, space: 90, values: (_u, splits) => splits.map(clockLabel) }, { ...axis, size: 70 }],
-			series: [
-				{},
-				{ stroke: lineColor, width: 1.5, points: { show: false } },
-				// The detector's band of ordinary values: faint edges, filled between.
-				{ stroke: bandColor, width: 1, points: { show: false } },
-				{ stroke: bandColor, width: 1, points: { show: false } }
-			],
-			bands: [{ series: [3, 2], fill: bandFill }],
-			plugins: [markers]
+			series: [{}, { stroke: lineColor, width: 1.5, points: { show: false } }],
+			plugins: [band, markers]
 		};
 		const empty = new Float64Array(0);
-		const u = new uPlot(opts, [empty, empty, empty, empty], node);
+		const u = new uPlot(opts, [empty, empty], node);
 
 		const draw = () => {
 			const w = source.window;
 			const xs = w.column(0);
-			u.setData([xs, w.column(1), w.column(2), w.column(3)]);
+			u.setData([xs, w.column(1)]);
 			// Test and inspection hooks: what is drawn right now.
 			node.dataset.seriesKey = source.windowSeries?.key ?? '';
 			node.dataset.points = String(xs.length);
