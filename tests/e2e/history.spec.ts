@@ -8,12 +8,16 @@ function readStoredRetention(): Promise<number | null> {
 		open.onerror = () => reject(open.error);
 		open.onsuccess = () => {
 			const db = open.result;
-			const get = db.transaction('meta').objectStore('meta').get('settings');
-			get.onsuccess = () => {
+			try {
+				const get = db.transaction('meta').objectStore('meta').get('settings');
+				get.onsuccess = () => resolve(get.result?.retentionMs ?? null);
+				get.onerror = () => reject(get.error);
+			} catch (error) {
+				reject(error);
+			} finally {
+				// Never hold the database open: it would block the app's own upgrades.
 				db.close();
-				resolve(get.result?.retentionMs ?? null);
-			};
-			get.onerror = () => reject(get.error);
+			}
 		};
 	});
 }
@@ -47,6 +51,8 @@ test('a reload keeps the history: the chart shows ticks from before it within a 
 test('the retention setting is kept across reloads', async ({ page }) => {
 	await page.goto('./');
 	const retention = page.getByTestId('retention');
+	// The control waits for the engine: a choice made before it runs would be lost.
+	await expect(retention).toBeEnabled();
 	await expect(retention).toHaveValue(String(60 * 60 * 1000));
 	await retention.selectOption({ label: '15 min' });
 	// Wait until the engine has stored it, then reload.
