@@ -35,7 +35,7 @@ test('a reload keeps the history: the chart shows ticks from before it within a 
 	const reloadedAt = Date.now();
 	await page.reload({ waitUntil: 'domcontentloaded' });
 	await expect
-		.poll(async () => (await chartState(page)).firstT, { timeout: 1000 })
+		.poll(async () => (await chartState(page)).firstT, { timeout: 1000, intervals: [50] })
 		.toBeLessThan(reloadedAt);
 	const after = await chartState(page);
 	expect(after.seriesKey).toBe(before.seriesKey);

@@ -32,6 +32,8 @@ const RETENTION_INTERVAL_MS = 30_000;
 const PRIME_TICKS = 256;
 /** Anomalies a frame carries at most; a flood beyond that is in the log's counts and in storage. */
 const MAX_FRAME_ANOMALIES = 500;
+/** Flags of a watched series sent with its window at most (the chart marks them). */
+const WATCH_ANOMALIES = 2000;
 /** How many recent anomalies the page gets at start. */
 const SNAPSHOT_ANOMALIES = 200;
 
@@ -111,6 +113,8 @@ export class Engine {
 	private historyBytes: number | null = null;
 	private rate = { ticks: 0, since: 0, perSecond: 0, simSince: 0, speed: 0 };
 	private timers: ReturnType<typeof setInterval>[] = [];
+	/** Set by halt(): nothing may start running afterwards. */
+	private halted = false;
 
 	constructor(options: EngineOptions) {
 		this.store = options.store;
@@ -139,13 +143,21 @@ export class Engine {
 			if (head.lastV !== undefined) this.lastV[head.info.id] = head.lastV;
 		}
 		this.startSimulator(this.settings.simulator);
-		await this.primeDetectors();
 		const anomalies = await this.store.recentAnomalies(SNAPSHOT_ANOMALIES);
 		this.rate.since = this.now();
 		// The snapshot lists every series; frames only announce ones that appear later.
 		this.seriesAdded = [];
 		this.activeChanged = false;
-		if (this.autoRun) this.run();
+		const first = this.simIds[0];
+		if (options.watchFirst !== undefined && first !== undefined) this.watch(first, options.watchFirst);
+		if (this.autoRun) {
+			// The page gets its snapshot (and its chart the stored ticks) while each detector is
+			// fed its series' recent history; live ticks start once they all have been (the
+			// simulator then catches up on the time that passed).
+			void this.primeDetectors().then(() => this.run());
+		} else {
+			await this.primeDetectors();
+		}
 		return {
 			owner: true,
 			detectors: DETECTORS.map(({ name, title, description }) => ({ name, title, description })),
@@ -266,13 +278,12 @@ export class Engine {
 		this.watches[seriesId] = buffer;
 		// The history read copies the in-memory ticks synchronously, so ticks from here on land in
 		// the buffer and none are both in the initial window and appended.
-		const reading = this.store.readLast(seriesId, size);
-		void reading
-			.then(async ({ t, v }) => {
+		// Both reads at once: the flags are trimmed to the window once its first tick is known.
+		void Promise.all([this.store.readLast(seriesId, size), this.store.recentAnomaliesOf(seriesId, WATCH_ANOMALIES)])
+			.then(([{ t, v }, anomalies]) => {
 				if (this.watches[seriesId] !== buffer) return;
 				const from = t.length > 0 ? t[0] : Infinity;
-				const anomalies = await this.store.anomaliesSince(seriesId, from);
-				buffer.setInitial(t, v, anomalies);
+				buffer.setInitial(t, v, anomalies.filter((a) => a.t >= from));
 			})
 			.catch((error: unknown) => {
 				// The chart still goes live with what arrives from now on.
@@ -372,12 +383,14 @@ export class Engine {
 	 * its newest ticks must not be interleaved with this tab's last second.
 	 */
 	halt(): void {
+		this.halted = true;
 		for (const timer of this.timers) clearInterval(timer);
 		this.timers = [];
 		this.store.stop();
 	}
 
 	private run(): void {
+		if (this.halted) return;
 		this.store.start();
 		this.timers.push(setInterval(() => this.step(), STEP_MS));
 		this.timers.push(setInterval(() => void this.enforceRetention(), RETENTION_INTERVAL_MS));

@@ -99,6 +99,8 @@ export interface EngineInitOptions {
 	dbName?: string;
 	/** Take the history over from another tab that has it (that tab's engine stops). */
 	takeOver?: boolean;
+	/** Start streaming the first live series with this window at once (saves a round trip). */
+	watchFirst?: number;
 	simulator?: Partial<SimulatorSettings>;
 }
 

@@ -1,4 +1,4 @@
-import { getContext, setContext } from 'svelte';
+import { getContext, setContext, untrack } from 'svelte';
 import type { Anomaly } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
 import type { DetectionSettings } from '../detectors/detection-settings';
@@ -100,7 +100,9 @@ export class Dashboard {
 	private async connect(takeOver: boolean): Promise<void> {
 		try {
 			this.client = connectEngine();
-			const snapshot = await this.client.api.init({ ...this.options, takeOver });
+			// untrack: a caller's effect must not come to depend on the window size.
+			const watchFirst = untrack(() => this.windowSize);
+			const snapshot = await this.client.api.init({ ...this.options, takeOver, watchFirst });
 			if (this.disposed) return;
 			if (!snapshot.owner) {
 				this.phase = 'elsewhere';
@@ -118,7 +120,11 @@ export class Dashboard {
 			this.stats = snapshot.stats;
 			this.retentionMs = snapshot.settings.retentionMs;
 			this.phase = 'live';
-			if (snapshot.activeSeries.length > 0) this.select(snapshot.activeSeries[0]);
+			// The engine already streams the first live series (watchFirst).
+			if (snapshot.activeSeries.length > 0) {
+				this.selectedId = snapshot.activeSeries[0];
+				this.windowReady = false;
+			}
 			this.frameRequest = requestAnimationFrame(this.onAnimationFrame);
 		} catch (error) {
 			this.phase = 'failed';

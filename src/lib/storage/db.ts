@@ -39,7 +39,14 @@ export interface SettingsRow {
 	detection?: unknown;
 }
 
-export type MetaRow = CountersRow | SettingsRow;
+/** Every series' newest chunk key and newest tick, so a start needs one read, not one per series. */
+export interface HeadsRow {
+	key: 'heads';
+	/** [seriesId, newest chunk key, newest tick time, its value]. */
+	heads: [number, number, number, number][];
+}
+
+export type MetaRow = CountersRow | SettingsRow | HeadsRow;
 
 export const DB_NAME = 'tickscope';
 

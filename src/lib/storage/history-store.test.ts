@@ -178,4 +178,30 @@ describe('HistoryStore', () => {
 		expect(keys[0]).toBeGreaterThan(0);
 		expect(keys.at(-1)).toBe(70_000);
 	});
+
+	it('starts from one row of series heads, and from the chunks when a history has none', async () => {
+		const db = freshDb('heads');
+		const store = new HistoryStore(db, { compactTicks: 1000 });
+		store.putSeries(series(1));
+		store.putSeries(series(2));
+		appendRun(store, 1, 1000, 5);
+		appendRun(store, 2, 2000, 3, 100, 40);
+		await store.flush();
+		expect((await db.meta.get('heads'))?.key).toBe('heads');
+
+		for (const dropHeads of [false, true]) {
+			if (dropHeads) await db.meta.delete('heads');
+			const again = new HistoryStore(new TickscopeDb('heads'), { compactTicks: 1000 });
+			dbs.push(again.db);
+			const { series: heads } = await again.open();
+			const byId = new Map(heads.map((h) => [h.info.id, h]));
+			expect(byId.get(1)).toMatchObject({ lastT: 1400, lastV: 4 });
+			expect(byId.get(2)).toMatchObject({ lastT: 2200, lastV: 42 });
+			// New chunks get keys after the stored ones: nothing is overwritten.
+			again.append(1, 1400, 99);
+			await again.flush();
+			expect(Array.from((await again.readLast(1, 6)).v)).toEqual([0, 1, 2, 3, 4, 99]);
+			await db.chunks.where('[seriesId+t0]').between([1, 1400], [1, Infinity], true, true).delete();
+		}
+	});
 });

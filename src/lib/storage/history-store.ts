@@ -1,6 +1,6 @@
 import type { Anomaly, Truth } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
-import type { ChunkRow, CountersRow, SettingsRow, TickscopeDb } from './db';
+import type { ChunkRow, CountersRow, HeadsRow, SettingsRow, TickscopeDb } from './db';
 import { SeriesBuffer } from './series-buffer';
 
 /** How often buffered ticks are written: a crash loses at most this much. */
@@ -9,6 +9,8 @@ export const FLUSH_INTERVAL_MS = 1000;
 export const COMPACT_TICKS = 2048;
 /** Smallest step between two chunk keys of one series (exactly representable, > ulp at 1e12 ms). */
 export const KEY_EPSILON_MS = 1 / 1024;
+/** Truths looked at for ones left open at start: far more than can be open at once. */
+const OPEN_TRUTHS_SCAN = 5000;
 /** Delay before retrying a failed write, doubled per failure up to RETRY_MAX_MS. */
 const RETRY_BASE_MS = 500;
 const RETRY_MAX_MS = 30_000;
@@ -37,6 +39,8 @@ interface WriteBatch {
 	anomalies: Anomaly[];
 	truths: Truth[];
 	counters: CountersRow;
+	/** Every series' newest chunk key and tick, when some series got new ticks. */
+	heads: HeadsRow | null;
 	ticks: number;
 }
 
@@ -64,6 +68,8 @@ export class HistoryStore {
 	private readonly pendingTruths = new Map<number, Truth>();
 	private counters: Counters = { hits: 0, falseAlarms: 0, missed: 0, caught: 0, injected: 0 };
 	private readonly unwritten: WriteBatch[] = [];
+	/** Per series: newest chunk key, newest tick time and value (as of the last swap). */
+	private readonly heads = new Map<number, [key: number, t: number, v: number]>();
 	private writing: Promise<void> | null = null;
 	private timer: ReturnType<typeof setTimeout> | null = null;
 	private failures = 0;
@@ -82,11 +88,13 @@ export class HistoryStore {
 
 	/** Loads totals and each series' newest tick; call once before appending. */
 	async open(): Promise<{ series: SeriesHead[]; counters: Counters; settings?: SettingsRow }> {
-		const [series, counters, settings] = await Promise.all([
+		const [series, counters, settings, stored] = await Promise.all([
 			this.db.series.toArray(),
 			this.db.meta.get('counters') as Promise<CountersRow | undefined>,
-			this.db.meta.get('settings') as Promise<SettingsRow | undefined>
+			this.db.meta.get('settings') as Promise<SettingsRow | undefined>,
+			this.db.meta.get('heads') as Promise<HeadsRow | undefined>
 		]);
+		for (const [id, key, t, v] of stored?.heads ?? []) this.heads.set(id, [key, t, v]);
 		if (counters) {
 			this.totalTicks = counters.totalTicks;
 			this.counters = {
@@ -99,13 +107,21 @@ export class HistoryStore {
 		}
 		const heads = await Promise.all(
 			series.map(async (info): Promise<SeriesHead> => {
+				const buffer = this.buffer(info.id);
+				// One row holds every series' newest tick: no read per series at start.
+				const head = this.heads.get(info.id);
+				if (head) {
+					buffer.lastKey = head[0];
+					return { info, lastT: head[1], lastV: head[2] };
+				}
+				// Histories written before that row existed: read the newest chunk.
 				const last = await this.db.chunks
 					.where('[seriesId+t0]')
 					.between([info.id, -Infinity], [info.id, Infinity])
 					.last();
-				const buffer = this.buffer(info.id);
 				if (!last) return { info };
 				buffer.lastKey = last.t0;
+				this.heads.set(info.id, [last.t0, last.t[last.n - 1], last.v[last.n - 1]]);
 				return { info, lastT: last.t[last.n - 1], lastV: last.v[last.n - 1] };
 			})
 		);
@@ -231,17 +247,19 @@ export class HistoryStore {
 		return deleted;
 	}
 
-	/** Anomalies of one series from `from` on, oldest first, including those not yet written. */
-	async anomaliesSince(seriesId: number, from: number): Promise<Anomaly[]> {
+	/** The newest `limit` anomalies of one series, oldest first, including those not yet written. */
+	async recentAnomaliesOf(seriesId: number, limit: number): Promise<Anomaly[]> {
 		const stored = await this.db.anomalies
 			.where('[seriesId+t]')
-			.between([seriesId, from], [seriesId, Infinity])
+			.between([seriesId, -Infinity], [seriesId, Infinity])
+			.reverse()
+			.limit(limit)
 			.toArray();
 		const seen = new Set(stored.map((a) => a.id));
 		for (const a of [...this.inFlightAnomalies(), ...this.pendingAnomalies]) {
-			if (a.seriesId === seriesId && a.t >= from && !seen.has(a.id)) stored.push(a);
+			if (a.seriesId === seriesId && !seen.has(a.id)) stored.push(a);
 		}
-		return stored.sort((a, b) => a.t - b.t);
+		return stored.sort((a, b) => a.t - b.t).slice(-limit);
 	}
 
 	async recentAnomalies(limit: number): Promise<Anomaly[]> {
@@ -250,7 +268,13 @@ export class HistoryStore {
 
 	/** Truths whose outcome was not settled when the last session ended. */
 	async openTruths(): Promise<Truth[]> {
-		return this.db.truths.filter((truth) => truth.detected === undefined).toArray();
+		// Open truths are the newest few: look back over the latest OPEN_TRUTHS_SCAN, not all ever kept.
+		return this.db.truths
+			.orderBy('id')
+			.reverse()
+			.limit(OPEN_TRUTHS_SCAN)
+			.filter((truth) => truth.detected === undefined)
+			.toArray();
 	}
 
 	async maxIds(): Promise<{ anomaly: number; truth: number }> {
@@ -295,6 +319,7 @@ export class HistoryStore {
 			anomalies: this.pendingAnomalies,
 			truths: [...this.pendingTruths.values()],
 			counters: { key: 'counters', totalTicks: this.totalTicks, ...this.counters },
+			heads: null,
 			ticks: 0
 		};
 		this.pendingSeries = [];
@@ -304,6 +329,8 @@ export class HistoryStore {
 			const buffer = this.buffers.get(id);
 			if (!buffer || buffer.pendN === 0) continue;
 			batch.ticks += buffer.pendN;
+			const newestT = buffer.pendT[buffer.pendN - 1];
+			const newestV = buffer.pendV[buffer.pendN - 1];
 			const key = Math.max(buffer.pendT[0], buffer.lastKey + KEY_EPSILON_MS);
 			if (buffer.tailN + buffer.pendN >= this.compactTicks) {
 				// Merge the small rows and the new ticks into one row stored under the first small key.
@@ -323,6 +350,7 @@ export class HistoryStore {
 				buffer.tailKeys = [];
 				buffer.pendN = 0;
 				buffer.lastKey = Math.max(buffer.lastKey, first);
+				this.heads.set(id, [buffer.lastKey, newestT, newestV]);
 			} else {
 				const n = buffer.pendN;
 				batch.rows.push({
@@ -335,8 +363,10 @@ export class HistoryStore {
 				});
 				buffer.pendToTail(key);
 				buffer.lastKey = key;
+				this.heads.set(id, [key, newestT, newestV]);
 			}
 		}
+		if (batch.ticks > 0) batch.heads = { key: 'heads', heads: [...this.heads].map(([id, [k, t, v]]) => [id, k, t, v]) };
 		this.dirty.clear();
 		return batch;
 	}
@@ -375,6 +405,7 @@ export class HistoryStore {
 			if (batch.anomalies.length > 0) await db.anomalies.bulkPut(batch.anomalies);
 			if (batch.truths.length > 0) await db.truths.bulkPut(batch.truths);
 			await db.meta.put(batch.counters);
+			if (batch.heads) await db.meta.put(batch.heads);
 		});
 	}
 
