@@ -85,6 +85,7 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 		const lineColor = options.lineColor ?? color('--chart-line', '#39c5cf');
 		const hitColor = options.markerColor?.hit ?? color('--hit', '#3fb950');
 		const falseColor = options.markerColor?.falseAlarm ?? color('--false-alarm', '#ff6b4a');
+		const unknownColor = color('--flag-unknown', '#e3b341');
 		const axisColor = color('--chart-axis', '#8b98a5');
 		const gridColor = color('--chart-grid', 'rgba(139,152,165,0.15)');
 		const bandColor = color('--chart-band', 'rgba(139,152,165,0.35)');
@@ -140,7 +141,8 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 						const y = u.valToPos(a.v, 'y', true);
 						ctx.beginPath();
 						ctx.arc(x, y, MARKER_RADIUS_PX * devicePixelRatio, 0, 2 * Math.PI);
-						ctx.strokeStyle = a.truth ? hitColor : falseColor;
+						// Green: caught an injected anomaly; red: a false alarm; neutral: truth unknown.
+						ctx.strokeStyle = a.truth === undefined ? unknownColor : a.truth ? hitColor : falseColor;
 						ctx.stroke();
 					}
 					ctx.restore();

@@ -48,6 +48,9 @@ export function createEngineApi(): EngineApi {
 		setRetention: (retentionMs) => ready().setRetention(retentionMs),
 		setSimulator: (patch) => ready().setSimulator(patch),
 		setDetection: (patch) => ready().setDetection(patch),
+		connectFeed: (url, subscribe) => ready().connectFeed(url, subscribe),
+		setFeedMapping: (id, mapping) => ready().setFeedMapping(id, mapping),
+		removeFeed: (id) => ready().removeFeed(id),
 		flush: () => ready().flush(),
 		async dispose() {
 			await engine?.dispose();

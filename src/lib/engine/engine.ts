@@ -11,6 +11,9 @@ import {
 } from '../sources/simulator/settings';
 import { SimulatorSource } from '../sources/simulator/simulator-source';
 import type { HistoryStore, StorageProblem } from '../storage/history-store';
+import type { FeedMapping } from '../sources/parsers/mapping';
+import type { FeedStatus } from './feed';
+import { FeedHub } from './feed-hub';
 import { Scoreboard } from './scoreboard';
 import type {
 	EngineFrame,
@@ -63,6 +66,7 @@ export function emptyStats(): EngineStats {
 		medianDelayMs: null,
 		rejected: {},
 		problems: [],
+		feeds: [],
 		simulator: null
 	};
 }
@@ -98,6 +102,11 @@ export class Engine {
 	/** Last value per series id: where a rebuilt scenario carries on from. */
 	private lastV = new Float64Array(0);
 	private watches: (WatchBuffer | undefined)[] = [];
+	/** 1 where the series' source knows its anomalies (simulator, labelled feeds). */
+	private labelled = new Uint8Array(0);
+	private readonly feeds: FeedHub;
+	/** Series that feeds produce now. */
+	private readonly feedSeries = new Set<number>();
 	private source: SimulatorSource | null = null;
 	/** Simulator's local series index → series id. */
 	private simIds = new Int32Array(0);
@@ -121,6 +130,14 @@ export class Engine {
 		this.now = options.now ?? Date.now;
 		this.autoRun = options.autoRun ?? true;
 		this.estimateBytes = options.estimateBytes ?? (async () => null);
+		this.feeds = new FeedHub(
+			this.store,
+			{
+				tick: (feedId, key, t, v, truth) => this.onFeedTick(feedId, key, t, v, truth),
+				gap: () => {}
+			},
+			this.now
+		);
 	}
 
 	/** Loads history, resumes the simulator where it left off and starts the loop. */
@@ -154,7 +171,11 @@ export class Engine {
 			// The page gets its snapshot (and its chart the stored ticks) while each detector is
 			// fed its series' recent history; live ticks start once they all have been (the
 			// simulator then catches up on the time that passed).
-			void this.primeDetectors().then(() => this.run());
+			void this.primeDetectors().then(() => {
+				this.run();
+				// Feeds connected in an earlier session come back on their own.
+				if (!this.halted) void this.feeds.restore();
+			});
 		} else {
 			await this.primeDetectors();
 		}
@@ -162,7 +183,7 @@ export class Engine {
 			owner: true,
 			detectors: DETECTORS.map(({ name, title, description }) => ({ name, title, description })),
 			series: [...this.series],
-			activeSeries: Array.from(this.simIds),
+			activeSeries: this.activeIds(),
 			anomalies,
 			stats: this.stats(),
 			settings: structuredClone(this.settings)
@@ -238,31 +259,9 @@ export class Engine {
 			this.store.putTruth(this.scoreboard.injected(truth));
 		}
 
-		const { simIds, detectors, lastT, lastV, watches, store } = this;
+		const simIds = this.simIds;
 		let accepted = 0;
-		for (let i = 0; i < batch.n; i++) {
-			const id = simIds[batch.ids[i]];
-			const t = batch.t[i];
-			const v = batch.v[i];
-			// Policy: a tick older than its series' newest is refused and counted; equal times are kept.
-			if (t < lastT[id]) {
-				this.reject('out-of-order');
-				continue;
-			}
-			if (!Number.isFinite(v) || !Number.isFinite(t)) {
-				this.reject('not-a-number');
-				continue;
-			}
-			lastT[id] = t;
-			lastV[id] = v;
-			store.append(id, t, v);
-			accepted++;
-			const detector = detectors[id];
-			const score = detector.update(t, v);
-			if (score >= detector.threshold) this.flag(id, t, v, score, detector);
-			const watch = watches[id];
-			if (watch) watch.push(t, v, detector.lower, detector.upper);
-		}
+		for (let i = 0; i < batch.n; i++) if (this.ingest(simIds[batch.ids[i]], batch.t[i], batch.v[i])) accepted++;
 		this.rate.ticks += accepted;
 
 		// Injection windows are in simulated time.
@@ -270,6 +269,72 @@ export class Engine {
 		for (const truth of missed) this.store.putTruth(truth);
 		if (accepted > 0 || missed.length > 0) this.store.setCounters(this.scoreboard.counters);
 		this.measureRate(wall);
+	}
+
+	/**
+	 * One tick of any source through the pipeline: order policy, history, detector, the page.
+	 * Returns whether it was accepted.
+	 */
+	private ingest(id: number, t: number, v: number): boolean {
+		// Policy: a tick older than its series' newest is refused and counted; equal times are kept.
+		if (t < this.lastT[id]) {
+			this.reject('out-of-order');
+			return false;
+		}
+		if (!Number.isFinite(v) || !Number.isFinite(t)) {
+			this.reject('not-a-number');
+			return false;
+		}
+		this.lastT[id] = t;
+		this.lastV[id] = v;
+		this.store.append(id, t, v);
+		const detector = this.detectors[id];
+		const score = detector.update(t, v);
+		if (score >= detector.threshold) this.flag(id, t, v, score, detector);
+		const watch = this.watches[id];
+		if (watch) watch.push(t, v, detector.lower, detector.upper);
+		return true;
+	}
+
+	/** A tick from a WebSocket feed: its series appears on first sight. */
+	private onFeedTick(feedId: string, key: string, t: number, v: number, truth: boolean | undefined): void {
+		const seriesKey = `feed/${feedId}/${key}`;
+		let info = this.byKey.get(seriesKey);
+		if (!info) {
+			if (!this.feeds.admit(feedId, this.feedSeries.size, key)) return;
+			info = this.register({ id: this.nextSeriesId, key: seriesKey, label: key, source: `feed:${feedId}`, unit: '', kind: 'value' }, true);
+		}
+		if (!this.feedSeries.has(info.id)) {
+			this.feedSeries.add(info.id);
+			this.activeChanged = true;
+		}
+		// A feed that labels its anomalies is scored against them like the simulator.
+		if (truth !== undefined) this.labelled[info.id] = 1;
+		if (truth === true) {
+			this.store.putTruth(this.scoreboard.injected({ id: 0, seriesId: info.id, kind: 'spike', t0: t, t1: t, magnitude: 0 }));
+		}
+		if (this.ingest(info.id, t, v)) this.rate.ticks++;
+	}
+
+	/** Connects a WebSocket feed; its mapping is proposed from the first frames. */
+	async connectFeed(url: string, subscribe?: string): Promise<FeedStatus> {
+		return this.feeds.connect(url, subscribe);
+	}
+
+	async setFeedMapping(id: string, mapping: FeedMapping): Promise<void> {
+		await this.feeds.setMapping(id, mapping);
+	}
+
+	async removeFeed(id: string): Promise<void> {
+		await this.feeds.remove(id);
+		const prefix = `feed/${id}/`;
+		for (const info of this.series) if (info.key.startsWith(prefix)) this.feedSeries.delete(info.id);
+		this.activeChanged = true;
+	}
+
+	/** Ids of the series the sources produce now: the simulator's and every feed's. */
+	private activeIds(): number[] {
+		return [...this.simIds, ...this.feedSeries];
 	}
 
 	watch(seriesId: number, windowSize: number): void {
@@ -311,7 +376,7 @@ export class Engine {
 		this.seriesAdded = [];
 		const frame: EngineFrame = { series, anomalies, seriesAdded, stats: this.stats() };
 		if (this.activeChanged) {
-			frame.activeSeries = Array.from(this.simIds);
+			frame.activeSeries = this.activeIds();
 			this.activeChanged = false;
 		}
 		return frame;
@@ -362,6 +427,7 @@ export class Engine {
 			medianDelayMs: this.scoreboard.medianDelayMs(),
 			rejected: { ...this.rejected },
 			problems: [...this.problems.values()],
+			feeds: this.feeds.statuses(),
 			simulator: this.source
 				? {
 						time: this.source.now(this.now()),
@@ -384,6 +450,7 @@ export class Engine {
 	 */
 	halt(): void {
 		this.halted = true;
+		this.feeds.closeAll();
 		for (const timer of this.timers) clearInterval(timer);
 		this.timers = [];
 		this.store.stop();
@@ -423,6 +490,7 @@ export class Engine {
 			const known = this.byKey.get(spec.key);
 			const info = known ?? this.register({ id: this.nextSeriesId, source: 'simulator', ...spec }, true);
 			this.simIds[index] = info.id;
+			this.labelled[info.id] = 1;
 		});
 		this.source = source;
 		this.activeChanged = true;
@@ -462,6 +530,9 @@ export class Engine {
 			const lastV = new Float64Array(size);
 			lastV.set(this.lastV);
 			this.lastV = lastV;
+			const labelled = new Uint8Array(size);
+			labelled.set(this.labelled);
+			this.labelled = labelled;
 		}
 		this.detectors[info.id] = this.createDetector(info);
 		if (isNew) {
@@ -472,7 +543,9 @@ export class Engine {
 	}
 
 	private flag(seriesId: number, t: number, v: number, score: number, detector: Detector): void {
-		const verdict = this.scoreboard.judge(seriesId, t);
+		// Only series whose source knows the truth are judged; others' flags stay unjudged.
+		const labelled = this.labelled[seriesId] === 1;
+		const verdict = labelled ? this.scoreboard.judge(seriesId, t) : undefined;
 		const anomaly: Anomaly = {
 			id: this.nextAnomalyId++,
 			seriesId,
@@ -483,7 +556,7 @@ export class Engine {
 			expected: detector.expected,
 			lower: detector.lower,
 			upper: detector.upper,
-			truth: verdict !== undefined
+			truth: labelled ? verdict !== undefined : undefined
 		};
 		if (verdict) {
 			anomaly.truthId = verdict.truth.id;

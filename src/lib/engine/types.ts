@@ -1,6 +1,11 @@
 import type { Anomaly } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
 import type { DetectionSettings } from '../detectors/detection-settings';
+import type { FeedMapping } from '../sources/parsers/mapping';
+import type { FeedStatus } from './feed';
+
+export type { FeedStatus } from './feed';
+export type { FeedMapping } from '../sources/parsers/mapping';
 import type { SimulatorSettings } from '../sources/simulator/settings';
 
 export type { SimulatorSettings } from '../sources/simulator/settings';
@@ -35,6 +40,8 @@ export interface EngineStats {
 	rejected: Record<string, number>;
 	/** Plain-words problems the person should know about (storage full, writes failing). */
 	problems: string[];
+	/** Every connected WebSocket feed: connection state, rates, mapping, rejects. */
+	feeds: FeedStatus[];
 	/** The simulator's clock, when it runs. */
 	simulator: {
 		time: number;
@@ -114,6 +121,11 @@ export interface EngineApi {
 	setRetention(retentionMs: number): Promise<void>;
 	/** Changes simulator settings now (scenario, size, rate, seed, anomalies, speed, pause). */
 	setSimulator(patch: Partial<SimulatorSettings>): Promise<SimulatorSettings>;
+	/** Connects a WebSocket feed (its mapping is proposed from the first frames). */
+	connectFeed(url: string, subscribe?: string): Promise<FeedStatus>;
+	setFeedMapping(id: string, mapping: FeedMapping): Promise<void>;
+	/** Closes a feed for good (its history stays). */
+	removeFeed(id: string): Promise<void>;
 	/** Detector and sensitivity for one series (`seriesKey`) or the default for all. */
 	setDetection(patch: { seriesKey?: string; detector?: string; sensitivity?: number }): Promise<DetectionSettings>;
 	/** Writes everything buffered to IndexedDB now. */

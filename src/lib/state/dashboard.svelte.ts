@@ -2,7 +2,8 @@ import { getContext, setContext, untrack } from 'svelte';
 import type { Anomaly } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
 import type { DetectionSettings } from '../detectors/detection-settings';
-import type { DetectorInfo, EngineFrame, EngineStats, SimulatorSettings } from '../engine/types';
+import type { DetectorInfo, EngineFrame, EngineStats, FeedMapping, SimulatorSettings } from '../engine/types';
+import { feedUrlProblem } from './feed-url';
 import { SCENARIOS } from '../sources/simulator/scenario-info';
 import { decimalsOf } from './format';
 import { ChartWindow } from './chart-window';
@@ -161,6 +162,24 @@ export class Dashboard {
 			change.ticksPerSecond ??= info.defaultTicksPerSecond;
 		}
 		this.simulator = await this.client.api.setSimulator(change);
+	}
+
+	/** Connects a WebSocket feed; a plain-words problem (bad URL, blocked by the page) comes back instead. */
+	async connectFeed(url: string, subscribe?: string): Promise<string | null> {
+		const trimmed = url.trim();
+		const problem = feedUrlProblem(trimmed, location.protocol);
+		if (problem) return problem;
+		if (!this.client) return 'The engine is not running yet.';
+		await this.client.api.connectFeed(trimmed, subscribe?.trim() || undefined);
+		return null;
+	}
+
+	async setFeedMapping(id: string, mapping: FeedMapping): Promise<void> {
+		await this.client?.api.setFeedMapping(id, mapping);
+	}
+
+	async removeFeed(id: string): Promise<void> {
+		await this.client?.api.removeFeed(id);
 	}
 
 	/** Detector or sensitivity for one series (`seriesKey`), or the default for all series. */

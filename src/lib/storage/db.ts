@@ -48,6 +48,16 @@ export interface HeadsRow {
 
 export type MetaRow = CountersRow | SettingsRow | HeadsRow;
 
+/** A WebSocket feed the person connected, with the mapping that turns its frames into ticks. */
+export interface FeedRow {
+	id: string;
+	url: string;
+	subscribe?: string;
+	/** Stored as given; the feed code checks it before use. */
+	mapping?: unknown;
+	preset?: string;
+}
+
 export const DB_NAME = 'tickscope';
 
 export class TickscopeDb extends Dexie {
@@ -56,6 +66,7 @@ export class TickscopeDb extends Dexie {
 	anomalies!: EntityTable<Anomaly, 'id'>;
 	truths!: EntityTable<Truth, 'id'>;
 	meta!: Table<MetaRow, string>;
+	feeds!: Table<FeedRow, string>;
 
 	constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
 		super(name, options);
@@ -67,5 +78,7 @@ export class TickscopeDb extends Dexie {
 			truths: 'id, [seriesId+t0]',
 			meta: 'key'
 		});
+		// 2: the WebSocket feeds the person connected (a new table; nothing to migrate).
+		this.version(2).stores({ feeds: 'id' });
 	}
 }

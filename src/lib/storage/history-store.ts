@@ -1,6 +1,6 @@
 import type { Anomaly, Truth } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
-import type { ChunkRow, CountersRow, HeadsRow, SettingsRow, TickscopeDb } from './db';
+import type { ChunkRow, CountersRow, FeedRow, HeadsRow, SettingsRow, TickscopeDb } from './db';
 import { SeriesBuffer } from './series-buffer';
 
 /** How often buffered ticks are written: a crash loses at most this much. */
@@ -126,6 +126,18 @@ export class HistoryStore {
 			})
 		);
 		return { series: heads, counters: { ...this.counters }, settings };
+	}
+
+	async loadFeeds(): Promise<FeedRow[]> {
+		return this.db.feeds.toArray();
+	}
+
+	async saveFeed(feed: FeedRow): Promise<void> {
+		await this.db.feeds.put(structuredClone(feed));
+	}
+
+	async deleteFeed(id: string): Promise<void> {
+		await this.db.feeds.delete(id);
 	}
 
 	/** Starts the periodic flush. */

@@ -1,0 +1,109 @@
+import type { FeedMapping } from '../sources/parsers/mapping';
+import type { HistoryStore } from '../storage/history-store';
+import { Feed, type FeedConfig, type FeedStatus } from './feed';
+
+/** Distinct series one feed may create; past it ticks of new series are refused (and counted). */
+export const MAX_FEED_SERIES = 10_000;
+
+export interface FeedHubEvents {
+	tick(feedId: string, key: string, t: number, v: number, truth: boolean | undefined): void;
+	gap(feedId: string, from: number, to: number): void;
+}
+
+/** The feeds the person connected: opens them, keeps them (and their mappings) in storage. */
+export class FeedHub {
+	private readonly feeds = new Map<string, Feed>();
+	private readonly store: HistoryStore;
+	private readonly events: FeedHubEvents;
+	private readonly now: () => number;
+
+	constructor(store: HistoryStore, events: FeedHubEvents, now: () => number) {
+		this.store = store;
+		this.events = events;
+		this.now = now;
+	}
+
+	/** Reconnects every feed stored by an earlier session. */
+	async restore(): Promise<void> {
+		for (const row of await this.store.loadFeeds()) {
+			// A stored mapping that no longer has the expected shape is dropped: one is proposed again.
+			const mapping = looksLikeMapping(row.mapping) ? row.mapping : undefined;
+			this.start({ id: row.id, url: row.url, subscribe: row.subscribe, mapping, preset: mapping ? row.preset : undefined });
+		}
+	}
+
+	/** Connects a new feed (or returns the one already on this URL). */
+	async connect(url: string, subscribe?: string): Promise<FeedStatus> {
+		for (const feed of this.feeds.values()) {
+			const status = feed.status(this.now());
+			if (status.url === url) return status;
+		}
+		const config: FeedConfig = { id: feedId(url, this.feeds), url, subscribe: subscribe || undefined };
+		await this.store.saveFeed(config);
+		return this.start(config).status(this.now());
+	}
+
+	async setMapping(id: string, mapping: FeedMapping): Promise<void> {
+		const feed = this.feeds.get(id);
+		if (!feed) return;
+		feed.setMapping(mapping);
+		const status = feed.status(this.now());
+		await this.store.saveFeed({ id, url: status.url, subscribe: status.subscribe, mapping });
+	}
+
+	/** The person closed the feed: it stops for good and is forgotten (its history stays). */
+	async remove(id: string): Promise<void> {
+		this.feeds.get(id)?.close();
+		this.feeds.delete(id);
+		await this.store.deleteFeed(id);
+	}
+
+	/** Refuses a tick of a new series past the cap; true when the tick may go on. */
+	admit(id: string, seriesCount: number, key: string): boolean {
+		if (seriesCount < MAX_FEED_SERIES) return true;
+		this.feeds.get(id)?.reject('too-many-series', key);
+		return false;
+	}
+
+	statuses(): FeedStatus[] {
+		const now = this.now();
+		return [...this.feeds.values()].map((feed) => feed.status(now));
+	}
+
+	closeAll(): void {
+		for (const feed of this.feeds.values()) feed.close();
+		this.feeds.clear();
+	}
+
+	private start(config: FeedConfig): Feed {
+		const feed = new Feed(config, {
+			tick: (key, t, v, truth) => this.events.tick(config.id, key, t, v, truth),
+			mapped: (mapping, preset) => void this.store.saveFeed({ ...config, mapping, preset }),
+			gap: (from, to) => this.events.gap(config.id, from, to)
+		});
+		this.feeds.set(config.id, feed);
+		feed.open();
+		return feed;
+	}
+}
+
+function looksLikeMapping(value: unknown): value is FeedMapping {
+	if (typeof value !== 'object' || value === null) return false;
+	const m = value as Partial<Record<keyof FeedMapping, unknown>>;
+	const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
+	return typeof m.records === 'string' && typeof m.time === 'string' && strings(m.keys) && strings(m.values);
+}
+
+/** A short id from the URL's host and path (`stream.binance.com-ws-btcusdt-trade`), unique here. */
+function feedId(url: string, taken: ReadonlyMap<string, unknown>): string {
+	let base = 'feed';
+	try {
+		const parsed = new URL(url);
+		base = `${parsed.host}${parsed.pathname}`.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'feed';
+	} catch {
+		// Not a URL: the connection will say so; the id only needs to be unique.
+	}
+	let id = base;
+	for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+	return id;
+}

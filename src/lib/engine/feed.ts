@@ -1,0 +1,150 @@
+import { decodeFrame, type DecodeSink, type RejectReason } from '../sources/parsers/decoder';
+import { detectMapping } from '../sources/parsers/detect';
+import type { FeedMapping } from '../sources/parsers/mapping';
+import { WsConnection, type ConnectionOptions, type ConnectionStatus } from '../sources/websocket/ws-connection';
+
+/** Frames looked at before a mapping is proposed (when the feed has none saved). */
+const DETECT_SAMPLES = 5;
+/** Rejected frames kept to show the person, newest last. */
+const LAST_REJECTS = 5;
+/** A sample of a rejected frame is cut to this many characters. */
+const REJECT_SAMPLE_CHARS = 160;
+
+export interface FeedConfig {
+	id: string;
+	url: string;
+	subscribe?: string;
+	mapping?: FeedMapping;
+	preset?: string;
+}
+
+/** What the page shows of a feed. */
+export interface FeedStatus extends ConnectionStatus {
+	id: string;
+	url: string;
+	subscribe?: string;
+	mapping: FeedMapping | null;
+	preset?: string;
+	/** How the mapping was found, in plain words. */
+	notes: string[];
+	ticks: number;
+	/** Messages per second over the last second. */
+	messagesPerSecond: number;
+	rejected: Partial<Record<RejectReason, number>>;
+	lastRejects: { reason: RejectReason; detail: string }[];
+	/** Ticks stamped with arrival time because their message had no usable timestamp. */
+	arrivalTimed: number;
+}
+
+export interface FeedEvents {
+	/** A decoded tick; `key` is the feed's own series name (e.g. `BTCUSDT/p`). */
+	tick(key: string, t: number, v: number, truth: boolean | undefined): void;
+	/** A mapping was proposed from the first frames: store it with the feed. */
+	mapped(mapping: FeedMapping, preset: string | undefined): void;
+	/** The feed was down from `from` to `to`. */
+	gap(from: number, to: number): void;
+}
+
+/**
+ * One WebSocket feed: connection (reconnects on its own), mapping (proposed from the first
+ * frames unless saved), decoding into ticks, and counts of everything received and refused.
+ */
+export class Feed implements DecodeSink {
+	readonly id: string;
+	private config: FeedConfig;
+	private readonly connection: WsConnection;
+	private readonly events: FeedEvents;
+	private samples: { data: string | ArrayBuffer; arrival: number }[] = [];
+	private notes: string[] = [];
+	private ticks = 0;
+	private readonly rejected: Partial<Record<RejectReason, number>> = {};
+	private readonly lastRejects: { reason: RejectReason; detail: string }[] = [];
+	private arrivalTimed = 0;
+	private rate = { since: 0, messages: 0, perSecond: 0 };
+
+	constructor(config: FeedConfig, events: FeedEvents, options: Partial<ConnectionOptions> = {}) {
+		this.id = config.id;
+		this.config = { ...config };
+		this.events = events;
+		this.connection = new WsConnection(
+			{ ...options, url: config.url, subscribe: config.subscribe },
+			{
+				message: (data, arrival) => this.onMessage(data, arrival),
+				status: () => {},
+				gap: (from, to) => this.events.gap(from, to)
+			}
+		);
+	}
+
+	open(): void {
+		this.connection.open();
+	}
+
+	close(): void {
+		this.connection.close();
+	}
+
+	/** The person edited the mapping: decode with it from now on. */
+	setMapping(mapping: FeedMapping): void {
+		this.config.mapping = mapping;
+		this.config.preset = undefined;
+		this.notes = ['mapping set by you'];
+	}
+
+	status(now: number): FeedStatus {
+		const elapsed = now - this.rate.since;
+		if (elapsed >= 1000) {
+			this.rate.perSecond = (this.rate.messages * 1000) / elapsed;
+			this.rate.messages = 0;
+			this.rate.since = now;
+		}
+		return {
+			...this.connection.status,
+			id: this.id,
+			url: this.config.url,
+			subscribe: this.config.subscribe,
+			mapping: this.config.mapping ?? null,
+			preset: this.config.preset,
+			notes: [...this.notes],
+			ticks: this.ticks,
+			messagesPerSecond: this.rate.perSecond,
+			rejected: { ...this.rejected },
+			lastRejects: [...this.lastRejects],
+			arrivalTimed: this.arrivalTimed
+		};
+	}
+
+	tick(key: string, t: number, v: number, truth: boolean | undefined): void {
+		this.ticks++;
+		this.events.tick(key, t, v, truth);
+	}
+
+	reject(reason: RejectReason, detail: string): void {
+		this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
+		this.lastRejects.push({ reason, detail: detail.slice(0, REJECT_SAMPLE_CHARS) });
+		if (this.lastRejects.length > LAST_REJECTS) this.lastRejects.shift();
+	}
+
+	usedArrivalTime(): void {
+		this.arrivalTimed++;
+	}
+
+	private onMessage(data: string | ArrayBuffer, arrival: number): void {
+		this.rate.messages++;
+		const mapping = this.config.mapping;
+		if (mapping) {
+			decodeFrame(data, mapping, arrival, this);
+			return;
+		}
+		// No mapping yet: keep the first frames, propose one from them, then decode them too.
+		this.samples.push({ data, arrival });
+		if (this.samples.length < DETECT_SAMPLES) return;
+		const detected = detectMapping(this.samples.map((s) => s.data));
+		this.config.mapping = detected.mapping;
+		this.config.preset = detected.preset;
+		this.notes = detected.notes;
+		this.events.mapped(detected.mapping, detected.preset);
+		for (const sample of this.samples) decodeFrame(sample.data, detected.mapping, sample.arrival, this);
+		this.samples = [];
+	}
+}
