@@ -59,3 +59,51 @@ test('a feed that drops is reconnected each time, with no tick lost or doubled',
 		await server.stop();
 	}
 });
+
+test('a stream of malformed frames among valid ones: every valid tick is kept, every bad frame counted', async ({ page }) => {
+	const start = Date.now();
+	const valid = (k: number) =>
+		JSON.stringify({ e: 'trade', E: start + k, s: 'BTCUSDT', t: k, p: (43000 + (k % 50) / 10).toFixed(2), q: '0.5', T: start + k, m: false, M: true });
+	// Seeded junk of every kind the decoder must survive: broken JSON, no number, non-finite,
+	// prototype tricks, a 2 MB frame, text that is not JSON at all.
+	const junk = [
+		'{"e":"trade","p":',
+		'not json at all',
+		'{"e":"trade","s":"BTCUSDT","p":"abc","q":"x","T":1}',
+		'{"e":"trade","s":"BTCUSDT","p":"Infinity","q":"NaN","T":1}',
+		'{"__proto__":{"polluted":1},"e":"trade","s":"BTCUSDT","p":"oops"}',
+		`{"e":"trade","s":"BTCUSDT","p":"1","q":"1","T":1,"pad":"${'x'.repeat(2 * 1024 * 1024)}"}`,
+		'[1,2,',
+		'\u0000\u0001\u0002'
+	];
+	const frames: string[] = [];
+	let validCount = 0;
+	let junkCount = 0;
+	let seed = 7;
+	for (let k = 0; k < 3000; k++) {
+		seed = (seed * 1103515245 + 12345) % 2147483648;
+		// The first frames are valid, so the mapping is proposed from good data.
+		if (k < 10 || seed % 3 !== 0) frames.push(valid(validCount++));
+		else {
+			frames.push(junk[seed % junk.length]);
+			junkCount++;
+		}
+	}
+	const server = await startFeedServer({ frames, intervalMs: 1, holdWithoutClients: true });
+	try {
+		await page.goto(`./?count=1&feed=${encodeURIComponent(server.url)}`);
+		await expect(page.getByTestId('feed').first()).toHaveAttribute('data-state', 'live');
+		await expect.poll(() => server.cursor(), { timeout: 30_000 }).toBe(frames.length);
+		const delivered = server.delivered();
+		expect(delivered).toBe(frames.length);
+		// Every valid trade gave a price and a quantity tick.
+		await expect.poll(() => feedTicks(page)).toBe(validCount * 2);
+		const refused = page.getByTestId('feed').first().getByTestId('feed-rejects');
+		await expect(refused).toBeVisible();
+		const total = Number(((await refused.locator('summary').textContent()) ?? '').replace(/[^\d]/g, ''));
+		expect(total).toBeGreaterThanOrEqual(junkCount);
+		expect(await page.evaluate(() => ({}) as Record<string, unknown>)).not.toHaveProperty('polluted');
+	} finally {
+		await server.stop();
+	}
+});
