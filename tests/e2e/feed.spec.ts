@@ -43,6 +43,7 @@ test('a feed that drops is reconnected each time, with no tick lost or doubled',
 		await page.goto(`./?count=1&feed=${encodeURIComponent(server.url)}`);
 		const feed = page.getByTestId('feed').first();
 		await expect(feed).toHaveAttribute('data-state', 'live');
+		await page.getByTestId('series-picker').locator('button[data-series-key$="BTCUSDT/p"]').click();
 		for (let round = 0; round < 3; round++) {
 			await page.waitForTimeout(400);
 			await server.kill();
@@ -55,6 +56,8 @@ test('a feed that drops is reconnected each time, with no tick lost or doubled',
 		await page.waitForTimeout(500);
 		await expect.poll(() => feedTicks(page)).toBe(server.delivered() * 2);
 		await expect(page.getByTestId('rejected')).toHaveCount(0);
+		// Each outage is drawn as a gap in the line, with the ticks on both sides kept.
+		await expect.poll(async () => Number(await page.getByTestId('chart').getAttribute('data-gaps'))).toBeGreaterThanOrEqual(1);
 	} finally {
 		await server.stop();
 	}

@@ -53,6 +53,34 @@ function paintRun(
 	ctx.stroke();
 }
 
+/** A pause longer than this many typical intervals between two ticks is drawn as a gap. */
+const GAP_INTERVALS = 10;
+/** Intervals sampled for the typical (median) one: enough for a stable median, cheap per frame. */
+const GAP_SAMPLE = 63;
+
+/** Canvas-pixel x ranges of pauses far longer than the series' median tick interval. */
+function timeGaps(u: uPlot, xs: Float64Array, idx0: number, idx1: number): uPlot.Series.Gaps {
+	const gaps: uPlot.Series.Gaps = [];
+	const n = idx1 - idx0;
+	if (n < 3) return gaps;
+	const sample = new Float64Array(Math.min(GAP_SAMPLE, n));
+	const step = n / sample.length;
+	for (let k = 0; k < sample.length; k++) {
+		const i = idx0 + Math.floor(k * step);
+		sample[k] = xs[i + 1] - xs[i];
+	}
+	sample.sort();
+	const limit = GAP_INTERVALS * sample[sample.length >> 1];
+	if (!(limit > 0)) return gaps;
+	for (let i = idx0; i < idx1; i++) {
+		if (xs[i + 1] - xs[i] <= limit) continue;
+		const from = Math.round(u.valToPos(xs[i], 'x', true)) + 1;
+		const to = Math.round(u.valToPos(xs[i + 1], 'x', true)) - 1;
+		if (to > from) gaps.push([from, to]);
+	}
+	return gaps;
+}
+
 /** Padding above and below the values, as a share of their span. */
 const Y_PAD = 0.08;
 
@@ -164,7 +192,20 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 				y: { range: (self) => valueRange(self.data[1] as Float64Array) }
 			},
 			axes: [{ ...axis, space: 90, values: (_u, splits) => splits.map(clockLabel) }, { ...axis, size: 70 }],
-			series: [{}, { stroke: lineColor, width: 1.5, points: { show: false } }],
+			series: [
+				{},
+				{
+					stroke: lineColor,
+					width: 1.5,
+					points: { show: false },
+					// A feed that dropped, or a page that was closed, is a gap: never a straight line across.
+					gaps: (self, _s, idx0, idx1) => {
+						const gaps = timeGaps(self, self.data[0] as Float64Array, idx0, idx1);
+						node.dataset.gaps = String(gaps.length);
+						return gaps;
+					}
+				}
+			],
 			plugins: [band, markers]
 		};
 		const empty = new Float64Array(0);
