@@ -110,3 +110,21 @@ test('a stream of malformed frames among valid ones: every valid tick is kept, e
 		await server.stop();
 	}
 });
+
+test('the simulator can be switched off: only the feed’s series remain', async ({ page }) => {
+	const server = await startFeedServer({ file: 'iot-flat.jsonl', intervalMs: 20 });
+	try {
+		await page.goto(`./?count=2&feed=${encodeURIComponent(server.url)}`);
+		const picker = page.getByTestId('series-picker');
+		await expect(picker.locator('button[data-series-key^="feed/"]').first()).toBeVisible();
+		await page.getByTestId('sim-enabled').uncheck();
+		await expect(picker.locator('button[data-series-key^="sim/"]')).toHaveCount(0);
+		// Three devices, temperature and humidity each.
+		await expect(picker.locator('button[data-series-key^="feed/"]')).toHaveCount(6);
+		await expect.poll(async () => (await chartState(page)).seriesKey).toMatch(/^feed\//);
+		await page.getByTestId('sim-enabled').check();
+		await expect(picker.locator('button[data-series-key^="sim/"]').first()).toBeVisible();
+	} finally {
+		await server.stop();
+	}
+});

@@ -199,7 +199,7 @@ export class Engine {
 		const current = this.settings.simulator;
 		const next = normalizeSimulatorSettings({ ...current, ...patch });
 		const wall = this.now();
-		const rebuild = (['scenario', 'seed', 'count', 'ticksPerSecond'] as const).some((k) => next[k] !== current[k]) ||
+		const rebuild = (['scenario', 'seed', 'count', 'ticksPerSecond', 'enabled'] as const).some((k) => next[k] !== current[k]) ||
 			JSON.stringify(next.anomalyRates) !== JSON.stringify(current.anomalyRates);
 		this.settings.simulator = next;
 		if (rebuild || !this.source) {
@@ -207,7 +207,7 @@ export class Engine {
 			for (const truth of this.scoreboard.settle(Infinity)) this.store.putTruth(truth);
 			this.store.setCounters(this.scoreboard.counters);
 			this.startSimulator(next);
-		} else {
+		} else if (this.source) {
 			this.source.clock.setSpeed(next.speed, wall);
 			this.source.clock.setPaused(next.paused, wall);
 		}
@@ -470,6 +470,12 @@ export class Engine {
 	}
 
 	private startSimulator(settings: SimulatorSettings): void {
+		if (!settings.enabled) {
+			this.source = null;
+			this.simIds = new Int32Array(0);
+			this.activeChanged = true;
+			return;
+		}
 		const wall = this.now();
 		const resume = new Map<string, number>();
 		for (const info of this.series) if (this.lastT[info.id] > -Infinity) resume.set(info.key, this.lastV[info.id]);

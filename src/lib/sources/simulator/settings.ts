@@ -16,6 +16,8 @@ export interface SimulatorSettings {
 	/** Simulated time runs this many times faster than the wall clock. */
 	speed: number;
 	paused: boolean;
+	/** Off: no simulated series at all (feeds only). */
+	enabled: boolean;
 }
 
 export const COUNT_MAX = 10_000;
@@ -41,7 +43,8 @@ export function defaultSimulatorSettings(scenario: ScenarioName = 'markets'): Si
 		ticksPerSecond: info.defaultTicksPerSecond,
 		anomalyRates: defaultRates(scenario),
 		speed: 1,
-		paused: false
+		paused: false,
+		enabled: true
 	};
 }
 
@@ -62,6 +65,7 @@ export function normalizeSimulatorSettings(input: Partial<SimulatorSettings>): S
 		ticksPerSecond: num(input.ticksPerSecond, TICKS_PER_SECOND_MIN, TICKS_PER_SECOND_MAX, base.ticksPerSecond),
 		anomalyRates: rates,
 		speed: num(input.speed, 0.1, 10_000, 1),
-		paused: input.paused === true
+		paused: input.paused === true,
+		enabled: input.enabled !== false
 	};
 }
