@@ -36,6 +36,12 @@ export default defineConfig({
 			]
 		}
 	},
+	projects: [
+		{ name: 'browser', testIgnore: /history\.spec\.ts/ },
+		// "Within a second after a reload" is a promise about this app, not about a machine busy
+		// with other browser tests: these run alone, after the rest.
+		{ name: 'timing', testMatch: /history\.spec\.ts/, dependencies: ['browser'] }
+	],
 	webServer: {
 		// The built site (`npm run build` first; `npm test` does).
 		command: `node scripts/serve.mjs --dir build --port ${PORT} --base "${base}"`,
