@@ -56,7 +56,9 @@ test('a feed that drops is reconnected each time, with no tick lost or doubled',
 		await page.waitForTimeout(500);
 		await expect.poll(() => feedTicks(page)).toBe(server.delivered() * 2);
 		await expect(page.getByTestId('rejected')).toHaveCount(0);
-		// Each outage is drawn as a gap in the line, with the ticks on both sides kept.
+		// Each outage is recorded (the feed says how many) and drawn as a gap in the line, with the
+		// ticks on both sides kept.
+		await expect(feed.getByTestId('feed-gaps')).toContainText('3 outages');
 		await expect.poll(async () => Number(await page.getByTestId('chart').getAttribute('data-gaps'))).toBeGreaterThanOrEqual(1);
 	} finally {
 		await server.stop();

@@ -34,6 +34,9 @@ export interface FeedStatus extends ConnectionStatus {
 	lastRejects: { reason: RejectReason; detail: string }[];
 	/** Ticks stamped with arrival time because their message had no usable timestamp. */
 	arrivalTimed: number;
+	/** Outages so far, and the latest one (epoch ms): drawn as gaps on the charts. */
+	gaps: number;
+	lastGap: { from: number; to: number } | null;
 }
 
 export interface FeedEvents {
@@ -60,6 +63,9 @@ export class Feed implements DecodeSink {
 	private readonly rejected: Partial<Record<RejectReason, number>> = {};
 	private readonly lastRejects: { reason: RejectReason; detail: string }[] = [];
 	private arrivalTimed = 0;
+	private gaps = 0;
+	private wasLive = false;
+	private lastGap: { from: number; to: number } | null = null;
 	private rate = { since: 0, messages: 0, perSecond: 0 };
 
 	constructor(config: FeedConfig, events: FeedEvents, options: Partial<ConnectionOptions> = {}) {
@@ -70,8 +76,15 @@ export class Feed implements DecodeSink {
 			{ ...options, url: config.url, subscribe: config.subscribe },
 			{
 				message: (data, arrival) => this.onMessage(data, arrival),
-				status: () => {},
-				gap: (from, to) => this.events.gap(from, to)
+				status: (status) => {
+					// An outage counts from the moment a live feed drops, not when data returns.
+					if (this.wasLive && status.state !== 'live') this.gaps++;
+					this.wasLive = status.state === 'live';
+				},
+				gap: (from, to) => {
+					this.lastGap = { from, to };
+					this.events.gap(from, to);
+				}
 			}
 		);
 	}
@@ -110,7 +123,9 @@ export class Feed implements DecodeSink {
 			messagesPerSecond: this.rate.perSecond,
 			rejected: { ...this.rejected },
 			lastRejects: [...this.lastRejects],
-			arrivalTimed: this.arrivalTimed
+			arrivalTimed: this.arrivalTimed,
+			gaps: this.gaps,
+			lastGap: this.lastGap
 		};
 	}
 
