@@ -26,6 +26,8 @@ export class FeedHub {
 	/** Reconnects every feed stored by an earlier session. */
 	async restore(): Promise<void> {
 		for (const row of await this.store.loadFeeds()) {
+			// Already running: connected (e.g. from the address bar) before the restore got here.
+			if (this.feeds.has(row.id)) continue;
 			// A stored mapping that no longer has the expected shape is dropped: one is proposed again.
 			const mapping = looksLikeMapping(row.mapping) ? row.mapping : undefined;
 			this.start({ id: row.id, url: row.url, subscribe: row.subscribe, mapping, preset: mapping ? row.preset : undefined });
@@ -76,6 +78,9 @@ export class FeedHub {
 	}
 
 	private start(config: FeedConfig): Feed {
+		// One connection per feed: a second would store every tick twice.
+		const running = this.feeds.get(config.id);
+		if (running) return running;
 		const feed = new Feed(config, {
 			tick: (key, t, v, truth) => this.events.tick(config.id, key, t, v, truth),
 			mapped: (mapping, preset) => void this.store.saveFeed({ ...config, mapping, preset }),

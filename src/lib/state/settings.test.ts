@@ -16,5 +16,6 @@ describe('settings', () => {
 		const rates = simulatorFromQuery(new URLSearchParams('anomalies=30')).anomalyRates;
 		expect(rates?.spike).toBe(30);
 		expect(rates?.['sensor-failure']).toBe(30);
+		expect(simulatorFromQuery(new URLSearchParams('sim=off'))).toEqual({ enabled: false });
 	});
 });

@@ -40,5 +40,8 @@ export function simulatorFromQuery(query: URLSearchParams): Partial<SimulatorSet
 		out.anomalyRates = Object.fromEntries(ANOMALY_KINDS.map((kind) => [kind, anomalies]));
 	}
 	if (speed !== undefined) out.speed = speed;
+	const sim = query.get('sim');
+	if (sim === 'off') out.enabled = false;
+	if (sim === 'on') out.enabled = true;
 	return out;
 }
