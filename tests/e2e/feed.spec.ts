@@ -130,3 +130,24 @@ test('the simulator can be switched off: only the feed’s series remain', async
 		await server.stop();
 	}
 });
+
+test('trades that share a timestamp are all kept and the page keeps drawing', async ({ page }) => {
+	const errors: string[] = [];
+	page.on('pageerror', (error) => errors.push(error.message));
+	const start = Date.now();
+	// Ten trades in each millisecond, as busy exchange feeds send them.
+	const frames = Array.from({ length: 400 }, (_, k) =>
+		JSON.stringify({ e: 'trade', E: start, s: 'ETHUSDT', t: k, p: (2290 + (k % 7) / 100).toFixed(2), q: '0.1', T: start + Math.floor(k / 10), m: false, M: true })
+	);
+	const server = await startFeedServer({ frames, intervalMs: 2, holdWithoutClients: true });
+	try {
+		await page.goto(`./?sim=off&feed=${encodeURIComponent(server.url)}`);
+		await expect.poll(() => feedTicks(page), { timeout: 20_000 }).toBe(800);
+		await expect.poll(async () => (await chartState(page)).seriesKey).toMatch(/ETHUSDT/);
+		await expect(page.getByTestId('latest-ticks').locator('tbody tr')).toHaveCount(10);
+		await expect(page.getByTestId('rejected')).toHaveCount(0);
+		expect(errors).toEqual([]);
+	} finally {
+		await server.stop();
+	}
+});
