@@ -107,6 +107,8 @@ export class Engine {
 	private readonly feeds: FeedHub;
 	/** Series that feeds produce now. */
 	private readonly feedSeries = new Set<number>();
+	/** Per feed: its own series names → series, for the per-tick lookup. */
+	private readonly feedKeys = new Map<string, Map<string, SeriesInfo>>();
 	private source: SimulatorSource | null = null;
 	/** Simulator's local series index → series id. */
 	private simIds = new Int32Array(0);
@@ -298,13 +300,18 @@ export class Engine {
 
 	/** A tick from a WebSocket feed: its series appears on first sight. */
 	private onFeedTick(feedId: string, key: string, t: number, v: number, truth: boolean | undefined): void {
-		const seriesKey = `feed/${feedId}/${key}`;
-		let info = this.byKey.get(seriesKey);
+		// Per tick: one lookup by the feed's own key, no string built (a busy feed sends 30k/s).
+		let keys = this.feedKeys.get(feedId);
+		if (!keys) this.feedKeys.set(feedId, (keys = new Map()));
+		let info = keys.get(key);
 		if (!info) {
-			if (!this.feeds.admit(feedId, this.feedSeries.size, key)) return;
-			info = this.register({ id: this.nextSeriesId, key: seriesKey, label: key, source: `feed:${feedId}`, unit: '', kind: 'value' }, true);
-		}
-		if (!this.feedSeries.has(info.id)) {
+			const seriesKey = `feed/${feedId}/${key}`;
+			info = this.byKey.get(seriesKey);
+			if (!info) {
+				if (!this.feeds.admit(feedId, this.feedSeries.size, key)) return;
+				info = this.register({ id: this.nextSeriesId, key: seriesKey, label: key, source: `feed:${feedId}`, unit: '', kind: 'value' }, true);
+			}
+			keys.set(key, info);
 			this.feedSeries.add(info.id);
 			this.activeChanged = true;
 		}
@@ -329,6 +336,7 @@ export class Engine {
 		await this.feeds.remove(id);
 		const prefix = `feed/${id}/`;
 		for (const info of this.series) if (info.key.startsWith(prefix)) this.feedSeries.delete(info.id);
+		this.feedKeys.delete(id);
 		this.activeChanged = true;
 	}
 
