@@ -63,7 +63,9 @@ async function rawSocket() {
 
 /** The app: the same socket as a feed (simulator off), decoded, detected and stored in its worker. */
 async function app() {
-	const context = await browser.newContext();
+	// BENCH_VIEWPORT=WxH: a smaller page paints less (software raster here: no GPU).
+	const [width, height] = (process.env.BENCH_VIEWPORT ?? '1400x900').split('x').map(Number);
+	const context = await browser.newContext({ viewport: { width, height } });
 	const page = await context.newPage();
 	await page.addInitScript(() => {
 		window.__frames = 0;
