@@ -14,6 +14,8 @@ import { clampWindow, WINDOW_DEFAULT } from './settings';
 const LOG_ROWS = 200;
 /** The status line changes at most this often: faster is unreadable and costs renders. */
 const STATS_INTERVAL_MS = 250;
+/** The latest-ticks table and the price beside the chart change at most this often. */
+const SUMMARY_INTERVAL_MS = 100;
 /** Rows of the latest-ticks table. */
 const LATEST_ROWS = 10;
 
@@ -69,6 +71,7 @@ export class Dashboard {
 	private readonly redrawListeners = new Set<() => void>();
 	private frameRequest = 0;
 	private lastStatsAt = 0;
+	private lastSummaryAt = 0;
 	private disposed = false;
 	/** The window is showing the selected series (its first frame has come in). */
 	private windowReady = false;
@@ -270,9 +273,15 @@ export class Dashboard {
 		}
 		if (redraw) {
 			this.trimChartAnomalies();
-			this.latest = this.latestTicks();
-			this.windowFirst = this.window.length > 0 ? this.window.ys[0] : null;
-			this.decimals = decimalsOf(this.window.ys);
+			// The chart (a canvas) redraws every frame; the tables and figures around it change
+			// the page's layout, so they follow at most every SUMMARY_INTERVAL_MS (a busy feed
+			// re-laid the page 60 times a second for numbers nobody can read that fast).
+			if (now - this.lastSummaryAt >= SUMMARY_INTERVAL_MS) {
+				this.lastSummaryAt = now;
+				this.latest = this.latestTicks();
+				this.windowFirst = this.window.length > 0 ? this.window.ys[0] : null;
+				this.decimals = decimalsOf(this.window.ys);
+			}
 			this.notifyRedraw();
 		}
 	}
