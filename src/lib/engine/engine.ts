@@ -14,6 +14,7 @@ import type { HistoryStore, StorageProblem } from '../storage/history-store';
 import type { FeedMapping } from '../sources/parsers/mapping';
 import type { FeedStatus } from './feed';
 import { FeedHub } from './feed-hub';
+import { feedSeriesKind } from './feed-kind';
 import { Scoreboard } from './scoreboard';
 import type {
 	EngineFrame,
@@ -309,7 +310,8 @@ export class Engine {
 			info = this.byKey.get(seriesKey);
 			if (!info) {
 				if (!this.feeds.admit(feedId, this.feedSeries.size, key)) return;
-				info = this.register({ id: this.nextSeriesId, key: seriesKey, label: key, source: `feed:${feedId}`, unit: '', kind: 'value' }, true);
+				const kind = feedSeriesKind(key);
+				info = this.register({ id: this.nextSeriesId, key: seriesKey, label: key, source: `feed:${feedId}`, unit: '', kind }, true);
 			}
 			keys.set(key, info);
 			this.feedSeries.add(info.id);
