@@ -3,12 +3,13 @@ import type { TickBatch } from '../../domain/tick-batch';
 import { Injector } from './injector';
 import { SCENARIOS } from './scenario-info';
 import { NormalBlock, Random } from './random';
-import type {
-	ScenarioInfo,
-	ScenarioName,
-	ScenarioOptions,
-	SimScenario,
-	SimSeriesSpec
+import {
+	checkScenarioOptions,
+	type ScenarioInfo,
+	type ScenarioName,
+	type ScenarioOptions,
+	type SimScenario,
+	type SimSeriesSpec
 } from './scenario';
 
 /** Scenario contract: 1..10,000 units (60,000 series here). */
@@ -111,10 +112,7 @@ export class GaitScenario implements SimScenario {
 
 	constructor(options: ScenarioOptions) {
 		const { count, ticksPerSecond } = options;
-		if (!Number.isInteger(count) || count < 1 || count > MAX_PATIENTS) {
-			throw new RangeError(`count must be an integer in 1..${MAX_PATIENTS}, got ${count}`);
-		}
-		if (!(ticksPerSecond > 0)) throw new RangeError(`ticksPerSecond must be > 0`);
+		checkScenarioOptions(options, MAX_PATIENTS);
 		const n = count * SENSORS_PER_PATIENT;
 		this.rng = new Random(options.seed);
 		this.normals = new NormalBlock(this.rng);

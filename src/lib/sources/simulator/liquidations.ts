@@ -3,7 +3,7 @@ import type { TickBatch } from '../../domain/tick-batch';
 import { Injector } from './injector';
 import { SCENARIOS } from './scenario-info';
 import { Random } from './random';
-import type { ScenarioInfo, ScenarioOptions, SimScenario, SimSeriesSpec } from './scenario';
+import { checkScenarioOptions, type ScenarioInfo, type ScenarioOptions, type SimScenario, type SimSeriesSpec } from './scenario';
 
 const MAX_COUNT = 10_000;
 const DEFAULT_WARMUP_TICKS = 60;
@@ -116,10 +116,7 @@ export class LiquidationsScenario implements SimScenario {
 	constructor(options: ScenarioOptions) {
 		const n = options.count;
 		const rate = options.ticksPerSecond;
-		if (!Number.isInteger(n) || n < 1 || n > MAX_COUNT) {
-			throw new RangeError(`count must be an integer in 1..${MAX_COUNT}, got ${n}`);
-		}
-		if (!(rate > 0 && Number.isFinite(rate))) throw new RangeError(`ticksPerSecond must be > 0, got ${rate}`);
+		checkScenarioOptions(options, MAX_COUNT);
 		this.rng = new Random(options.seed);
 		this.intervalMs = 1000 / rate;
 		this.baseline = new Float64Array(n);

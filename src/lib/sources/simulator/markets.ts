@@ -3,7 +3,7 @@ import type { TickBatch } from '../../domain/tick-batch';
 import { Injector } from './injector';
 import { SCENARIOS } from './scenario-info';
 import { Random } from './random';
-import type { ScenarioInfo, ScenarioOptions, SimScenario, SimSeriesSpec } from './scenario';
+import { checkScenarioOptions, type ScenarioInfo, type ScenarioOptions, type SimScenario, type SimSeriesSpec } from './scenario';
 
 /** Upper bound on instruments: 10,000 × 2 series × 10 ticks/s is already 200k ticks/s for one worker. */
 const MAX_COUNT = 10_000;
@@ -115,10 +115,7 @@ export class MarketsScenario implements SimScenario {
 	constructor(options: ScenarioOptions) {
 		const n = options.count;
 		const tps = options.ticksPerSecond;
-		if (!Number.isInteger(n) || n < 1 || n > MAX_COUNT) {
-			throw new RangeError(`count must be an integer in 1..${MAX_COUNT}, got ${n}`);
-		}
-		if (!(tps > 0 && Number.isFinite(tps))) throw new RangeError(`ticksPerSecond must be > 0, got ${tps}`);
+		checkScenarioOptions(options, MAX_COUNT);
 		this.rng = new Random(options.seed);
 		this.startTime = options.startTime;
 		this.roundMs = 1000 / tps;

@@ -55,3 +55,14 @@ export interface ScenarioInfo {
 	/** Kinds this scenario can inject (sensor failure only where there is a sensor range). */
 	kinds: readonly AnomalyKind[];
 }
+
+/** Refuses a count outside 1..maxCount or a rate that is not a positive finite number. */
+export function checkScenarioOptions(options: ScenarioOptions, maxCount: number): void {
+	const { count, ticksPerSecond } = options;
+	if (!Number.isInteger(count) || count < 1 || count > maxCount) {
+		throw new RangeError(`count must be an integer in 1..${maxCount}, got ${count}`);
+	}
+	if (!(ticksPerSecond > 0 && Number.isFinite(ticksPerSecond))) {
+		throw new RangeError(`ticksPerSecond must be > 0, got ${ticksPerSecond}`);
+	}
+}

@@ -3,12 +3,13 @@ import type { TickBatch } from '../../domain/tick-batch';
 import { Injector } from './injector';
 import { SCENARIOS } from './scenario-info';
 import { NormalBlock, Random } from './random';
-import type {
-	ScenarioInfo,
-	ScenarioName,
-	ScenarioOptions,
-	SimScenario,
-	SimSeriesSpec
+import {
+	checkScenarioOptions,
+	type ScenarioInfo,
+	type ScenarioName,
+	type ScenarioOptions,
+	type SimScenario,
+	type SimSeriesSpec
 } from './scenario';
 
 /** One measured quantity of every station: its sensor's range and resolution. */
@@ -212,10 +213,7 @@ export class WeatherScenario implements SimScenario {
 
 	constructor(options: ScenarioOptions) {
 		const { count, ticksPerSecond } = options;
-		if (!Number.isInteger(count) || count < 1 || count > MAX_STATIONS) {
-			throw new RangeError(`count must be an integer in 1..${MAX_STATIONS}, got ${count}`);
-		}
-		if (!(ticksPerSecond > 0)) throw new RangeError(`ticksPerSecond must be > 0`);
+		checkScenarioOptions(options, MAX_STATIONS);
 		const n = count * CHANNELS;
 		this.rng = new Random(options.seed);
 		this.normals = new NormalBlock(this.rng);
