@@ -14,6 +14,9 @@ describe('format', () => {
 		expect(formatValue(4.8, 1)).toMatch(/^4.8$/);
 		expect(formatSigned(-0.1, 1)).toBe('−0.1');
 		expect(formatSigned(0, 0)).toBe('±0');
+		expect(formatSigned(-0.3, 0)).toBe('±0');
+		expect(formatSigned(-0.004, 2)).toBe('±0.00');
+		expect(formatSigned(0.5, 0)).toMatch(/^\+[01]$/);
 		expect(formatScore(0.973)).toBe('0.97');
 		expect(formatScore(7.25)).toBe('7.3');
 		expect(formatScore(1e12)).toBe('>1,000');

@@ -39,7 +39,10 @@ export function formatValue(v: number, decimals?: number): string {
 }
 
 export function formatSigned(v: number, decimals?: number): string {
-	return (v > 0 ? '+' : v < 0 ? '−' : '±') + formatValue(Math.abs(v), decimals);
+	const magnitude = formatValue(Math.abs(v), decimals);
+	// The sign of what is shown: −0.004 at two places reads ±0.00, not −0.00.
+	const shownZero = !/[1-9]/.test(magnitude);
+	return (shownZero ? '±' : v > 0 ? '+' : '−') + magnitude;
 }
 
 /** A detector score: in [0, 1] with two places (older raw scores: past 1,000 only "huge"). */
