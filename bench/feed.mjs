@@ -1,105 +1,119 @@
 // `npm run bench:feed`: how many feed messages/s the app decodes and stores, next to the raw
 // limit of the same loopback socket into a worker that discards every message, in one run, in
-// Debian's Chromium; plus the page's frame rate meanwhile. Writes bench/results/feed.json.
-// Figures, never assertions. BENCH_MS sets the measuring time (default 5000).
-import { chromium } from '@playwright/test';
+// Debian's Chromium; plus the page's frame rate meanwhile. Twice: one trade per message, and
+// 100 trades per message (a JSON array). Writes bench/results/feed.json. Figures, never
+// assertions. BENCH_MS sets the measuring time (default 6000), BENCH_RUNS the alternating
+// raw/app runs of the one-trade case (default 3; medians are reported).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { WebSocketServer } from 'ws';
-import { serveSite } from '../scripts/serve.mjs';
+import { harnessServer } from './lib/headless.mjs';
+import { startTradeFeed } from './lib/trade-feed.mjs';
 
-const MEASURE_MS = Number(process.env.BENCH_MS ?? 5000);
-const WARMUP_MS = 1500;
-const SITE_PORT = 4191;
-/** The server keeps at most this much unsent per client: pushing as fast as the client reads. */
-const MAX_BUFFERED_BYTES = 1 << 20;
+const MEASURE_MS = Number(process.env.BENCH_MS ?? 6000);
+const WARMUP_MS = 2000;
 
-spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-const site = await serveSite({ dir: 'build', port: SITE_PORT });
+if (!process.argv.includes('--no-build')) spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+const [width, height] = (process.env.BENCH_VIEWPORT ?? '1400x900').split('x').map(Number);
+const harness = await harnessServer({ dir: 'build', width, height });
 
-// Binance-style trades, times rising (ten per millisecond), as fast as the socket takes them.
-const start = Date.now();
-const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-await new Promise((resolve) => wss.once('listening', resolve));
-const feedUrl = `ws://127.0.0.1:${wss.address().port}`;
-wss.on('connection', (socket) => {
-	let k = 0;
-	const pump = () => {
-		if (socket.readyState !== socket.OPEN) return;
-		while (socket.bufferedAmount < MAX_BUFFERED_BYTES) {
-			const t = start + Math.floor(k / 10);
-			socket.send(`{"e":"trade","E":${t},"s":"BTCUSDT","t":${k},"p":"${(43000 + (k % 997) / 100).toFixed(2)}","q":"0.0${1 + (k % 9)}","T":${t},"m":false,"M":true}`);
-			k++;
-		}
-		setImmediate(pump);
+/** Raw limit: a worker that only counts the messages (on a blank page). */
+export function rawPage(url) {
+	const worker = `let n = 0; const ws = new WebSocket(${JSON.stringify(url)}); ws.onmessage = () => { n++; }; onmessage = () => postMessage(n);`;
+	return `<script>
+const worker = new Worker(URL.createObjectURL(new Blob([${JSON.stringify(worker)}], { type: 'text/javascript' })));
+const count = () => new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); worker.postMessage(0); });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+(async () => {
+	await sleep(${WARMUP_MS});
+	const a = await count(), t0 = performance.now();
+	await sleep(${MEASURE_MS});
+	const b = await count(), t1 = performance.now();
+	report({ messagesPerS: ((b - a) * 1000) / (t1 - t0) });
+})();
+</script>`;
+}
+
+/**
+ * The app in a full-window frame (simulator off, the feed from the address): feed ticks counted
+ * from the moment the page's figure changes to the moment it changes again after MEASURE_MS, so
+ * the figure's refresh rate does not blur the count; frames counted with requestAnimationFrame.
+ */
+function appPage(url) {
+	return `<iframe id="app" src="/?sim=off&feed=${encodeURIComponent(url)}" style="position:fixed;inset:0;width:100%;height:100%;border:0"></iframe>
+<script>
+const app = document.getElementById('app');
+let frames = 0;
+const loop = () => { frames++; requestAnimationFrame(loop); };
+requestAnimationFrame(loop);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const figure = (id) => { const el = app.contentDocument?.querySelector('[data-testid="' + id + '"]'); return el ? Number((el.getAttribute('data-value') ?? el.textContent).replace(/[^\\d]/g, '')) : NaN; };
+async function changed() {
+	const before = figure('feed-ticks');
+	for (;;) { await sleep(5); const now = figure('feed-ticks'); if (now !== before) return { ticks: now, t: performance.now(), frames }; }
+}
+(async () => {
+	while (!(figure('feed-ticks') > 0)) await sleep(100);
+	await sleep(${WARMUP_MS});
+	const a = await changed(), storedA = figure('tick-total');
+	await sleep(${MEASURE_MS});
+	const b = await changed(), storedB = figure('tick-total');
+	const seconds = (b.t - a.t) / 1000;
+	report({ ticksPerS: (b.ticks - a.ticks) / seconds, storedPerS: (storedB - storedA) / seconds, fps: (b.frames - a.frames) / seconds });
+})();
+</script>`;
+}
+
+/** Raw and app alternately, `runs` times each (this machine is noisy); medians of each. */
+async function measure(perMessage, runs) {
+	const raws = [];
+	const apps = [];
+	for (let i = 0; i < runs; i++) {
+		let feed = await startTradeFeed({ perMessage });
+		raws.push((await harness.run(rawPage(feed.url))).messagesPerS);
+		await feed.close();
+		feed = await startTradeFeed({ perMessage });
+		apps.push(await harness.run(appPage(feed.url)));
+		await feed.close();
+	}
+	const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+	// A trade gives two ticks (price and quantity).
+	const perS = (ticks) => ticks / 2 / perMessage;
+	return {
+		raw: median(raws),
+		decoded: perS(median(apps.map((a) => a.ticksPerS))),
+		stored: perS(median(apps.map((a) => a.storedPerS))),
+		fps: median(apps.map((a) => a.fps)),
+		runs: raws.map((raw, i) => ({ raw: Math.round(raw), decoded: Math.round(perS(apps[i].ticksPerS)), fps: Number(apps[i].fps.toFixed(1)) }))
 	};
-	pump();
-});
-
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-});
-
-/** Raw limit: a worker that only counts the messages. */
-async function rawSocket() {
-	const page = await browser.newPage();
-	await page.goto(`http://127.0.0.1:${SITE_PORT}/robots.txt`);
-	return page.evaluate(
-		async ({ url, warmup, measure }) => {
-			const code = `let n = 0; const ws = new WebSocket(${JSON.stringify(url)}); ws.onmessage = () => { n++; }; onmessage = () => postMessage(n);`;
-			const worker = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
-			const count = () => new Promise((resolve) => { worker.onmessage = (e) => resolve(e.data); worker.postMessage(0); });
-			await new Promise((r) => setTimeout(r, warmup));
-			const a = await count();
-			await new Promise((r) => setTimeout(r, measure));
-			const b = await count();
-			worker.terminate();
-			return ((b - a) * 1000) / measure;
-		},
-		{ url: feedUrl, warmup: WARMUP_MS, measure: MEASURE_MS }
-	);
 }
 
-/** The app: the same socket as a feed (simulator off), decoded, detected and stored in its worker. */
-async function app() {
-	// BENCH_VIEWPORT=WxH: a smaller page paints less (software raster here: no GPU).
-	const [width, height] = (process.env.BENCH_VIEWPORT ?? '1400x900').split('x').map(Number);
-	const context = await browser.newContext({ viewport: { width, height } });
-	const page = await context.newPage();
-	await page.addInitScript(() => {
-		window.__frames = 0;
-		const tick = () => { window.__frames++; requestAnimationFrame(tick); };
-		requestAnimationFrame(tick);
-	});
-	await page.goto(`http://127.0.0.1:${SITE_PORT}/?sim=off&feed=${encodeURIComponent(feedUrl)}`);
-	const ticks = async () => Number(((await page.getByTestId('feed-ticks').first().textContent()) ?? '0').replace(/[^\d]/g, ''));
-	await page.getByTestId('feed').first().waitFor();
-	await page.waitForTimeout(WARMUP_MS);
-	const [t0, f0] = [await ticks(), await page.evaluate(() => window.__frames)];
-	await page.waitForTimeout(MEASURE_MS);
-	const [t1, f1] = [await ticks(), await page.evaluate(() => window.__frames)];
-	const stored = await page.getByTestId("tick-total").getAttribute("data-value");
-	await context.close();
-	// A trade message gives two ticks (price and quantity).
-	return { messagesPerS: ((t1 - t0) / 2) * (1000 / MEASURE_MS), fps: ((f1 - f0) * 1000) / MEASURE_MS, stored: Number(stored) };
-}
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const one = await measure(1, RUNS);
+const hundred = await measure(100, 1);
+harness.close();
 
-const raw = await rawSocket();
-const decoded = await app();
-await browser.close();
-wss.close();
-site.close();
-
+const round = (x) => Math.round(x);
 const results = {
-	raw_socket_messages_per_s: Math.round(raw),
-	decoded_messages_per_s: Math.round(decoded.messagesPerS),
-	ratio_decode_vs_raw_socket: Number((decoded.messagesPerS / raw).toFixed(3)),
-	page_fps: Number(decoded.fps.toFixed(1))
+	raw_socket_msgs_per_s: round(one.raw),
+	decode_msgs_per_s: round(one.decoded),
+	stored_msgs_per_s: round(one.stored),
+	ratio_decode_vs_raw_socket: Number((one.decoded / one.raw).toFixed(3)),
+	page_fps: Number(one.fps.toFixed(1)),
+	raw_socket_trades_per_s_batched_100: round(hundred.raw * 100),
+	decode_trades_per_s_batched_100: round(hundred.decoded * 100),
+	ratio_decode_vs_raw_socket_batched_100: Number((hundred.decoded / hundred.raw).toFixed(3)),
+	page_fps_batched_100: Number(hundred.fps.toFixed(1)),
+	runs: one.runs
 };
-console.log(`raw socket into a discarding worker  ${results.raw_socket_messages_per_s.toLocaleString('en')} messages/s`);
-console.log(`decoded, detected and stored         ${results.decoded_messages_per_s.toLocaleString('en')} messages/s  (${(results.ratio_decode_vs_raw_socket * 100).toFixed(1)} % of raw)`);
-console.log(`page frame rate meanwhile            ${results.page_fps} fps`);
+const n = (x) => x.toLocaleString('en');
+console.log(`one trade per message (medians of ${RUNS} alternating runs: ${one.runs.map((r) => `${n(r.decoded)}/${n(r.raw)}`).join(', ')})`);
+console.log(`  raw socket into a discarding worker  ${n(results.raw_socket_msgs_per_s)} messages/s`);
+console.log(`  decoded, detected and stored         ${n(results.decode_msgs_per_s)} messages/s  (${(results.ratio_decode_vs_raw_socket * 100).toFixed(1)} % of raw; ${n(results.stored_msgs_per_s)}/s reached the store)`);
+console.log(`  page frame rate meanwhile            ${results.page_fps} fps`);
+console.log('100 trades per message');
+console.log(`  raw socket into a discarding worker  ${n(results.raw_socket_trades_per_s_batched_100)} trades/s`);
+console.log(`  decoded, detected and stored         ${n(results.decode_trades_per_s_batched_100)} trades/s  (${(results.ratio_decode_vs_raw_socket_batched_100 * 100).toFixed(1)} % of raw)`);
+console.log(`  page frame rate meanwhile            ${results.page_fps_batched_100} fps`);
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/feed.json', `${JSON.stringify(results, null, 2)}\n`);
 console.log('\nwritten: bench/results/feed.json');

@@ -5,8 +5,13 @@ import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
 import sirv from 'sirv';
 
-/** Starts a server; resolves once it listens. `dev` re-reads files on every request. */
-export function serveSite({ dir = 'build', port = 4173, host = '127.0.0.1', base = '', dev = false } = {}) {
+/**
+ * Starts a server; resolves once it listens. `dev` re-reads files on every request. `routes`
+ * (benchmarks) may answer a request first: it returns true when it did.
+ * @param {{ dir?: string, port?: number, host?: string, base?: string, dev?: boolean,
+ *   routes?: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean }} [options]
+ */
+export function serveSite({ dir = 'build', port = 4173, host = '127.0.0.1', base = '', dev = false, routes = undefined } = {}) {
 	const prefix = base.replace(/\/+$/, '');
 	const files = sirv(dir, {
 		dev,
@@ -19,6 +24,7 @@ export function serveSite({ dir = 'build', port = 4173, host = '127.0.0.1', base
 		}
 	});
 	const server = createServer((req, res) => {
+		if (routes?.(req, res)) return;
 		const url = req.url ?? '/';
 		if (prefix && url === prefix) {
 			res.writeHead(301, { Location: `${prefix}/` }).end();

@@ -72,6 +72,8 @@ export class Dashboard {
 	private frameRequest = 0;
 	private lastStatsAt = 0;
 	private lastSummaryAt = 0;
+	/** Flags not yet in the log, newest last: the log follows at the summary rate. */
+	private pendingAnomalies: Anomaly[] = [];
 	private disposed = false;
 	/** The window is showing the selected series (its first frame has come in). */
 	private windowReady = false;
@@ -121,6 +123,7 @@ export class Dashboard {
 			this.detection = snapshot.settings.detection;
 			this.detectors = snapshot.detectors;
 			this.anomalies = snapshot.anomalies;
+			this.pendingAnomalies = [];
 			this.stats = snapshot.stats;
 			this.retentionMs = snapshot.settings.retentionMs;
 			this.phase = 'live';
@@ -257,7 +260,8 @@ export class Dashboard {
 		}
 		if (frame.anomalies.length > 0) {
 			for (const a of frame.anomalies) if (a.seriesId === this.selectedId) this.chartAnomalies.push(a);
-			this.anomalies = [...frame.anomalies].reverse().concat(this.anomalies).slice(0, LOG_ROWS);
+			for (const a of frame.anomalies) this.pendingAnomalies.push(a);
+			if (this.pendingAnomalies.length > 2 * LOG_ROWS) this.pendingAnomalies.splice(0, this.pendingAnomalies.length - LOG_ROWS);
 			redraw = true;
 		}
 		if (frame.activeSeries) {
@@ -271,17 +275,24 @@ export class Dashboard {
 			this.stats = frame.stats;
 			this.lastStatsAt = now;
 		}
-		if (redraw) {
-			this.trimChartAnomalies();
-			// The chart (a canvas) redraws every frame; the tables and figures around it change
-			// the page's layout, so they follow at most every SUMMARY_INTERVAL_MS (a busy feed
-			// re-laid the page 60 times a second for numbers nobody can read that fast).
-			if (now - this.lastSummaryAt >= SUMMARY_INTERVAL_MS) {
-				this.lastSummaryAt = now;
+		// The chart (a canvas) redraws every frame; the tables, figures and log around it change
+		// the page's layout, so they follow at most every SUMMARY_INTERVAL_MS (a busy feed re-laid
+		// the page 60 times a second for numbers and rows nobody can read that fast).
+		if ((redraw || this.pendingAnomalies.length > 0) && now - this.lastSummaryAt >= SUMMARY_INTERVAL_MS) {
+			this.lastSummaryAt = now;
+			if (this.pendingAnomalies.length > 0) {
+				const fresh = this.pendingAnomalies.slice(-LOG_ROWS).reverse();
+				this.pendingAnomalies = [];
+				this.anomalies = fresh.concat(this.anomalies).slice(0, LOG_ROWS);
+			}
+			if (redraw) {
 				this.latest = this.latestTicks();
 				this.windowFirst = this.window.length > 0 ? this.window.ys[0] : null;
 				this.decimals = decimalsOf(this.window.ys);
 			}
+		}
+		if (redraw) {
+			this.trimChartAnomalies();
 			this.notifyRedraw();
 		}
 	}
