@@ -75,6 +75,10 @@ function quote(cell: string): string {
 	return JSON.stringify(sanitizeKey(cell.length > DETAIL_CHARS ? cell.slice(0, DETAIL_CHARS) + '…' : cell));
 }
 
+function rowsText(n: number): string {
+	return n === 1 ? '1 row' : `${n} rows`;
+}
+
 function lineCount(text: string, atLeast: number): number {
 	let lines = 0;
 	for (let i = text.indexOf('\n'); i >= 0 && lines < atLeast; i = text.indexOf('\n', i + 1)) lines++;
@@ -122,8 +126,12 @@ export class CsvImporter {
 		const columns: ImportedColumn[] = [];
 		plan.values.forEach((value, k) => {
 			const sorted = sortedColumns(this.outputs[k]);
-			if (sorted.outOfOrder > 0) notes.push(`"${value.name}": ${sorted.outOfOrder} rows were out of time order; sorted by time (stable).`);
-			if (sorted.duplicates > 0) notes.push(`"${value.name}": ${sorted.duplicates} rows repeat the previous row's time; kept in file order.`);
+			if (sorted.outOfOrder > 0) {
+				notes.push(`"${value.name}": ${rowsText(sorted.outOfOrder)} out of time order; sorted by time (stable).`);
+			}
+			if (sorted.duplicates > 0) {
+				notes.push(`"${value.name}": ${rowsText(sorted.duplicates)} with the same time as the row before; kept in file order.`);
+			}
 			columns.push({ name: value.name, t: sorted.t, v: sorted.v });
 		});
 		if (this.rows === 0) notes.push('The file has no data rows.');

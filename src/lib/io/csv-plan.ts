@@ -70,6 +70,20 @@ function share(cells: readonly string[], test: (cell: string) => boolean): numbe
 	return filled === 0 ? 0 : hits / filled;
 }
 
+function columnName(name: string, index: number): string {
+	return name === '' ? `Column ${index + 1}` : `Column "${name}"`;
+}
+
+/**
+ * Mostly numbers (NaN/Infinity words count: they are numbers gone bad, rejected per cell).
+ * The one column beside the time only needs one number: it is plainly the value, and its bad
+ * cells are better counted than the whole file dropped.
+ */
+function isNumeric(cells: readonly string[], decimalComma: boolean, onlyValue: boolean): boolean {
+	const numeric = share(cells, (c) => !Number.isNaN(parseValue(c, decimalComma)));
+	return onlyValue ? numeric > 0 : numeric >= 0.5;
+}
+
 function uniqueNames(raw: readonly string[]): string[] {
 	const seen = new Set<string>();
 	return raw.map((text, i) => {
@@ -154,15 +168,15 @@ export function planCsv(records: readonly (readonly string[])[], delimiter: Deli
 		if (i === time) continue;
 		const name = names === null ? '' : names[i];
 		const lower = name.toLowerCase();
-		if (label < 0 && LABEL_NAMES.has(lower) && share(columns[i], (c) => readTruth(c.trim().toLowerCase()) !== undefined) >= 0.8) {
+		if (label < 0 && LABEL_NAMES.has(lower) && share(columns[i], (c) => readTruth(c.trim().toLowerCase()) !== undefined) >= 0.5) {
 			label = i;
 			notes.push(`Column "${name}" is read as a truth label (1/true = anomalous); its runs become label windows.`);
 		} else if (names !== null && timeName(name) !== null) {
 			notes.push(`Column "${name}" is another time column; not imported as a value.`);
-		} else if (share(columns[i], (c) => Number.isFinite(parseValue(c, decimalComma))) < 0.5) {
-			notes.push(`Column "${name || i + 1}" is not numeric; ignored.`);
+		} else if (!isNumeric(columns[i], decimalComma, width === 2 && time >= 0)) {
+			notes.push(`${columnName(name, i)} is not numeric; ignored.`);
 		} else if (values.length >= MAX_VALUE_COLUMNS) {
-			notes.push(`Column "${name || i + 1}" ignored: at most ${MAX_VALUE_COLUMNS} value columns per file.`);
+			notes.push(`${columnName(name, i)} ignored: at most ${MAX_VALUE_COLUMNS} value columns per file.`);
 		} else {
 			values.push({ index: i, name });
 		}

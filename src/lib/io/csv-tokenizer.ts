@@ -43,7 +43,8 @@ export class CsvTokenizer {
 
 	push(chunk: string, sink: RecordSink): void {
 		let i = 0;
-		if (!this.started) {
+		// An empty first chunk must not use up the one look at the byte-order mark.
+		if (!this.started && chunk.length > 0) {
 			this.started = true;
 			if (chunk.charCodeAt(0) === 0xfeff) i = 1;
 		}
@@ -67,6 +68,7 @@ export class CsvTokenizer {
 				} else if (c === QUOTE) {
 					this.appendRun(chunk, runStart, i);
 					this.quotePending = true;
+					runStart = i + 1;
 					continue;
 				} else if (c !== LF && c !== CR) {
 					continue;
