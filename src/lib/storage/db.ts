@@ -1,6 +1,8 @@
-import Dexie, { type EntityTable, type Table } from 'dexie';
+import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import type { Anomaly, Truth } from '../domain/anomaly';
+import type { Resolution } from '../domain/candles';
 import type { SeriesInfo } from '../domain/series';
+import { summarizeChunk } from './chunk-summary';
 
 /**
  * A block of consecutive ticks of one series, stored as columns. The primary key is
@@ -37,6 +39,8 @@ export interface SettingsRow {
 	simulator?: Record<string, unknown>;
 	/** Detector choices (stored as given; the engine normalises them). */
 	detection?: unknown;
+	/** Derived series the person defined (stored as given; the engine normalises them). */
+	derived?: unknown;
 }
 
 /** Every series' newest chunk key and newest tick, so a start needs one read, not one per series. */
@@ -46,7 +50,67 @@ export interface HeadsRow {
 	heads: [number, number, number, number][];
 }
 
-export type MetaRow = CountersRow | SettingsRow | HeadsRow;
+/** Newest stored window start per (series, resolution): a window at or before it is not stored again. */
+export interface CandleHeadsRow {
+	key: 'candleHeads';
+	heads: [seriesId: number, res: Resolution, lastT: number][];
+}
+
+export type MetaRow = CountersRow | SettingsRow | HeadsRow | CandleHeadsRow;
+
+/**
+ * What a decimated read needs of one chunk without reading its ticks. Same primary key as the
+ * chunk (`[seriesId+t0]`), written and deleted in the same transactions, so retention's range
+ * deletes apply to both tables alike. NaN values are left out of min/max.
+ */
+export interface SummaryRow {
+	seriesId: number;
+	/** The chunk's key. */
+	t0: number;
+	/** Time of the first tick (the key may sit up to a few KEY_EPSILON_MS above it). */
+	tFirst: number;
+	t1: number;
+	n: number;
+	/** Value of the last tick. */
+	vLast: number;
+	/** Smallest value and the index of its first occurrence (-1 and +Infinity when all are NaN). */
+	min: number;
+	iMin: number;
+	tMin: number;
+	max: number;
+	iMax: number;
+	tMax: number;
+}
+
+/**
+ * Closed windows of one series at one resolution (see domain/candles), stored as columns like
+ * ticks. Key `[seriesId+res+t0]`, t0 = the first window's start, so age retention per resolution
+ * is a primary-key range delete.
+ */
+export interface CandleRow {
+	seriesId: number;
+	res: Resolution;
+	t0: number;
+	/** Start of the last window. */
+	t1: number;
+	n: number;
+	t: Float64Array;
+	open: Float64Array;
+	high: Float64Array;
+	low: Float64Array;
+	close: Float64Array;
+	count: Float64Array;
+	sum: Float64Array;
+	volume: Float64Array;
+}
+
+/** A named view the person saved; `view` is whatever (JSON-able) the UI defines. */
+export interface ViewRow {
+	id: number;
+	name: string;
+	createdAt: number;
+	view: unknown;
+}
 
 /** A WebSocket feed the person connected, with the mapping that turns its frames into ticks. */
 export interface FeedRow {
@@ -67,6 +131,9 @@ export class TickscopeDb extends Dexie {
 	truths!: EntityTable<Truth, 'id'>;
 	meta!: Table<MetaRow, string>;
 	feeds!: Table<FeedRow, string>;
+	summaries!: Table<SummaryRow, [number, number]>;
+	candles!: Table<CandleRow, [number, Resolution, number]>;
+	views!: EntityTable<ViewRow, 'id'>;
 
 	constructor(name = DB_NAME, options?: ConstructorParameters<typeof Dexie>[1]) {
 		super(name, options);
@@ -80,5 +147,20 @@ export class TickscopeDb extends Dexie {
 		});
 		// 2: the WebSocket feeds the person connected (a new table; nothing to migrate).
 		this.version(2).stores({ feeds: 'id' });
+		// 3: chunk summaries (fast decimated reads, counts and sizes without reading ticks),
+		// candles, named views. Existing chunks get their summaries here, in the upgrade.
+		this.version(3)
+			.stores({ summaries: '[seriesId+t0]', candles: '[seriesId+res+t0]', views: '++id, name' })
+			.upgrade(summarizeExistingChunks);
 	}
+}
+
+/** Upgrade to 3: one summary per stored chunk, so old history is decimated and counted like new. */
+export async function summarizeExistingChunks(tx: Transaction): Promise<void> {
+	const summaries: SummaryRow[] = [];
+	// Rows are read one at a time by the cursor; only the small summaries are held.
+	await tx.table('chunks').each((row: ChunkRow) => {
+		summaries.push(summarizeChunk(row));
+	});
+	await tx.table('summaries').bulkPut(summaries);
 }

@@ -1,7 +1,15 @@
 import type { Anomaly, Truth } from '../domain/anomaly';
+import { emptyCandles, RESOLUTIONS, resolutionMs, type Candles, type Resolution } from '../domain/candles';
 import type { SeriesInfo } from '../domain/series';
-import type { ChunkRow, CountersRow, FeedRow, HeadsRow, SettingsRow, TickscopeDb } from './db';
+import { concatCandles, readStoredCandles, type CandleOps } from './candle-reads';
+import { CandleTail } from './candle-tail';
+import { ChunkIndex, type IndexOp } from './chunk-index';
+import { summarizeChunk } from './chunk-summary';
+import type { CandleHeadsRow, CandleRow, ChunkRow, CountersRow, FeedRow, HeadsRow, SettingsRow, SummaryRow, TickscopeDb, ViewRow } from './db';
+import { browserStorage, requestPersistence, type BrowserStorage } from './persistence';
+import { deleteOldRows, expireCandles, trimToBytes, type CandleExpiry, type TickRetention } from './retention';
 import { SeriesBuffer } from './series-buffer';
+import { decimateTicks, readTicks, type TickSnapshot } from './tick-reads';
 
 /** How often buffered ticks are written: a crash loses at most this much. */
 export const FLUSH_INTERVAL_MS = 1000;
@@ -9,6 +17,22 @@ export const FLUSH_INTERVAL_MS = 1000;
 export const COMPACT_TICKS = 2048;
 /** Smallest step between two chunk keys of one series (exactly representable, > ulp at 1e12 ms). */
 export const KEY_EPSILON_MS = 1 / 1024;
+/** A series' small candle rows are merged into one once they hold this many windows (64 B each). */
+export const CANDLE_COMPACT_WINDOWS = 512;
+/** Default cap on the estimated bytes of stored ticks (see chunkBytes); the oldest chunks go first. */
+export const DEFAULT_SIZE_CAP_BYTES = 500_000_000;
+const DAY_MS = 86_400_000;
+/**
+ * How long candles are kept, per resolution: 'ticks' follows the tick age limit passed to
+ * enforceRetention; a number is an age in ms.
+ */
+export const DEFAULT_CANDLE_RETENTION: Readonly<Record<Resolution, number | 'ticks'>> = {
+	'1s': 'ticks',
+	'10s': 'ticks',
+	'1m': 30 * DAY_MS,
+	'5m': 30 * DAY_MS,
+	'1h': 30 * DAY_MS
+};
 /** Truths looked at for ones left open at start: far more than can be open at once. */
 const OPEN_TRUTHS_SCAN = 5000;
 /** Delay before retrying a failed write, doubled per failure up to RETRY_MAX_MS. */
@@ -26,6 +50,24 @@ export interface HistoryStoreOptions {
 	onProblem?: (problem: StorageProblem) => void;
 	/** A write succeeded after one or more failures. */
 	onRecovered?: () => void;
+	/** Cap on the estimated bytes of stored ticks that enforceRetention keeps to. */
+	sizeCapBytes?: number;
+	candleRetention?: Partial<Record<Resolution, number | 'ticks'>>;
+}
+
+/** Size and extent of a series' history (stored, queued and in memory). */
+export interface SeriesMeta {
+	count: number;
+	first: number | null;
+	last: number | null;
+	lastV: number | null;
+}
+
+export interface StorageEstimate extends BrowserStorage {
+	/** Estimated bytes of stored tick chunks: 16 per tick plus CHUNK_ROW_OVERHEAD_BYTES per row. */
+	tickBytes: number;
+	ticks: number;
+	chunkRows: number;
 }
 
 export type Counters = Omit<CountersRow, 'key' | 'totalTicks'>;
@@ -42,6 +84,12 @@ interface WriteBatch {
 	/** Every series' newest chunk key and tick, when some series got new ticks. */
 	heads: HeadsRow | null;
 	ticks: number;
+	/** One per row in `rows`. */
+	summaries: SummaryRow[];
+	candleRows: CandleRow[];
+	/** Inclusive key ranges [seriesId, res, from, to] of small candle rows replaced by a compacted row. */
+	candleDeletes: [number, Resolution, number, number][];
+	candleHeads: CandleHeadsRow | null;
 }
 
 export interface SeriesHead {
@@ -77,6 +125,17 @@ export class HistoryStore {
 	private readonly compactTicks: number;
 	private readonly onProblem: (problem: StorageProblem) => void;
 	private readonly onRecovered: () => void;
+	/** Every series' chunk summaries: decimated reads, counts and sizes without reading ticks. */
+	private readonly index = new ChunkIndex();
+	/** Candle buffers by `${seriesId}/${res}`. */
+	private readonly candleTails = new Map<string, CandleTail>();
+	private readonly candleDirty = new Set<string>();
+	/** Newest stored window start per `${seriesId}/${res}`, from the last session. */
+	private readonly candleHeads = new Map<string, number>();
+	private sizeCapBytes: number;
+	private candleRetention: Record<Resolution, number | 'ticks'>;
+	/** Retention runs one at a time. */
+	private maintenance: Promise<unknown> = Promise.resolve();
 
 	constructor(db: TickscopeDb, options: HistoryStoreOptions = {}) {
 		this.db = db;
@@ -84,17 +143,23 @@ export class HistoryStore {
 		this.compactTicks = options.compactTicks ?? COMPACT_TICKS;
 		this.onProblem = options.onProblem ?? (() => {});
 		this.onRecovered = options.onRecovered ?? (() => {});
+		this.sizeCapBytes = options.sizeCapBytes ?? DEFAULT_SIZE_CAP_BYTES;
+		this.candleRetention = { ...DEFAULT_CANDLE_RETENTION, ...options.candleRetention };
 	}
 
 	/** Loads totals and each series' newest tick; call once before appending. */
 	async open(): Promise<{ series: SeriesHead[]; counters: Counters; settings?: SettingsRow }> {
-		const [series, counters, settings, stored] = await Promise.all([
+		const [series, counters, settings, stored, candleHeads] = await Promise.all([
 			this.db.series.toArray(),
 			this.db.meta.get('counters') as Promise<CountersRow | undefined>,
 			this.db.meta.get('settings') as Promise<SettingsRow | undefined>,
-			this.db.meta.get('heads') as Promise<HeadsRow | undefined>
+			this.db.meta.get('heads') as Promise<HeadsRow | undefined>,
+			this.db.meta.get('candleHeads') as Promise<CandleHeadsRow | undefined>
 		]);
+		// The summaries load in the background: the first query waits for them, the start does not.
+		void this.ensureIndex().catch(() => {});
 		for (const [id, key, t, v] of stored?.heads ?? []) this.heads.set(id, [key, t, v]);
+		for (const [id, res, t] of candleHeads?.heads ?? []) this.candleHeads.set(`${id}/${res}`, t);
 		if (counters) {
 			this.totalTicks = counters.totalTicks;
 			this.counters = {
@@ -212,51 +277,222 @@ export class HistoryStore {
 	}
 
 	/**
-	 * Deletes chunks whose newest tick is older than `now - maxAgeMs`, per series, as primary-key
-	 * range deletes. Anomalies and truths are never touched. Returns the number of rows deleted.
+	 * Size and extent of a series' history: stored, queued and in-memory ticks. From the in-memory
+	 * chunk summaries (read once per store), never from the ticks.
 	 */
-	async enforceRetention(now: number, maxAgeMs: number): Promise<number> {
-		const cutoff = now - maxAgeMs;
-		const ids = (await this.db.series.toCollection().primaryKeys()) as number[];
-		let deleted = 0;
-		for (const id of ids) {
-			const buffer = this.buffers.get(id);
-			// Never delete rows the in-memory tail still stands for: compaction rewrites them.
-			const upper = buffer && buffer.tailKeys.length > 0 ? Math.min(cutoff, buffer.tailKeys[0]) : cutoff;
-			const newestOld = await this.db.chunks
-				.where('[seriesId+t0]')
-				.between([id, -Infinity], [id, upper], true, false)
-				.last();
-			if (!newestOld) continue;
-			// The newest row starting before the cutoff may still reach into the window: keep it then.
-			const includeIt = newestOld.t1 < cutoff;
-			deleted += await this.db.chunks
-				.where('[seriesId+t0]')
-				.between([id, -Infinity], [id, newestOld.t0], true, includeIt)
-				.delete();
-		}
-		return deleted;
+	async seriesMeta(seriesId: number): Promise<SeriesMeta> {
+		await this.ensureIndex();
+		const rows = this.index.series(seriesId)?.rows ?? [];
+		const buffer = this.buffers.get(seriesId);
+		const pendN = buffer?.pendN ?? 0;
+		const count = (this.index.series(seriesId)?.ticks ?? 0) + pendN;
+		if (count === 0) return { count: 0, first: null, last: null, lastV: null };
+		const first = rows.length > 0 ? rows[0].tFirst : buffer!.pendT[0];
+		if (buffer && pendN > 0) return { count, first, last: buffer.pendT[pendN - 1], lastV: buffer.pendV[pendN - 1] };
+		const newest = rows[rows.length - 1];
+		return { count, first, last: newest.t1, lastV: newest.vLast };
 	}
 
 	/**
-	 * Makes room after a QuotaExceededError: drops every series' oldest quarter of stored time
-	 * span (anomalies and truths stay). Returns the number of rows deleted.
+	 * Ticks with t > since, oldest first; with `limit`, the oldest `limit` of them plus any sharing
+	 * the last one's time, so asking again with since = the last t returned loses nothing.
+	 */
+	async readSince(seriesId: number, since: number, limit?: number): Promise<{ t: Float64Array; v: Float64Array }> {
+		await this.ensureIndex();
+		return readTicks(this.db, this.snapshot(seriesId, since, false, Infinity), limit);
+	}
+
+	/** Ticks with from ≤ t ≤ to, oldest first; `limit` as in readSince. */
+	async readRange(seriesId: number, from: number, to: number, limit?: number): Promise<{ t: Float64Array; v: Float64Array }> {
+		await this.ensureIndex();
+		if (!(from <= to)) return { t: new Float64Array(0), v: new Float64Array(0) };
+		return readTicks(this.db, this.snapshot(seriesId, from, true, to), limit);
+	}
+
+	/**
+	 * At most 2·buckets points over from ≤ t ≤ to: per bucket (edges: see bucketOf in decimate.ts,
+	 * equal spans, the last closed at `to`) the tick with the smallest and the one with the largest
+	 * value, in time order (one point when they are the same tick; the first of equal values wins;
+	 * NaN values are skipped). When the range holds at most 2·buckets ticks, those ticks as they
+	 * are, with `decimated: false`. A bound that is not finite becomes the series' first or last
+	 * tick time.
+	 */
+	async readDecimated(
+		seriesId: number,
+		from: number,
+		to: number,
+		buckets: number
+	): Promise<{ t: Float64Array; v: Float64Array; decimated: boolean }> {
+		await this.ensureIndex();
+		if (!Number.isFinite(from) || !Number.isFinite(to)) {
+			const meta = await this.seriesMeta(seriesId);
+			if (meta.first === null || meta.last === null) return { t: new Float64Array(0), v: new Float64Array(0), decimated: false };
+			if (!Number.isFinite(from)) from = from < 0 ? meta.first : meta.last;
+			if (!Number.isFinite(to)) to = to > 0 ? meta.last : meta.first;
+		}
+		if (!(from <= to)) return { t: new Float64Array(0), v: new Float64Array(0), decimated: false };
+		const n = Math.max(1, Math.floor(buckets) || 1);
+		return decimateTicks(this.db, this.snapshot(seriesId, from, true, to), n);
+	}
+
+	/** Flags of one series with from ≤ t ≤ to, oldest first (the oldest `limit`), including unwritten ones. */
+	async anomaliesInRange(seriesId: number, from: number, to: number, limit = Infinity): Promise<Anomaly[]> {
+		const query = this.db.anomalies.where('[seriesId+t]').between([seriesId, from], [seriesId, to], true, true);
+		const stored = await (Number.isFinite(limit) ? query.limit(limit) : query).toArray();
+		const pending = [...this.inFlightAnomalies(), ...this.pendingAnomalies].filter((a) => a.seriesId === seriesId && a.t >= from && a.t <= to);
+		return mergeById(stored, pending)
+			.sort((a, b) => a.t - b.t || a.id - b.id)
+			.slice(0, limit);
+	}
+
+	/** The flag of a series nearest before (`-1`) or after (`1`) time t (strictly), or null. */
+	async adjacentAnomaly(seriesId: number, t: number, direction: -1 | 1): Promise<Anomaly | null> {
+		const range =
+			direction < 0
+				? this.db.anomalies.where('[seriesId+t]').between([seriesId, -Infinity], [seriesId, t], true, false).reverse()
+				: this.db.anomalies.where('[seriesId+t]').between([seriesId, t], [seriesId, Infinity], false, true);
+		let best: Anomaly | null = (await range.first()) ?? null;
+		for (const a of [...this.inFlightAnomalies(), ...this.pendingAnomalies]) {
+			if (a.seriesId !== seriesId || (direction < 0 ? !(a.t < t) : !(a.t > t))) continue;
+			if (!best || (direction < 0 ? a.t > best.t : a.t < best.t)) best = a;
+		}
+		return best;
+	}
+
+	/** Truths of one series overlapping [from, to] (t0 ≤ to and t1 ≥ from), by t0, in their newest state. */
+	async truthsInRange(seriesId: number, from: number, to: number): Promise<Truth[]> {
+		const stored = await this.db.truths
+			.where('[seriesId+t0]')
+			.between([seriesId, -Infinity], [seriesId, to], true, true)
+			.filter((truth) => truth.t1 >= from)
+			.toArray();
+		const pending: Truth[] = [];
+		for (const batch of this.unwritten) pending.push(...batch.truths);
+		pending.push(...this.pendingTruths.values());
+		const matching = pending.filter((truth) => truth.seriesId === seriesId && truth.t0 <= to && truth.t1 >= from);
+		return mergeById(stored, matching).sort((a, b) => a.t0 - b.t0 || a.id - b.id);
+	}
+
+	/**
+	 * Queues closed windows of one series at one resolution; they are written with the next flush,
+	 * in its transaction. Windows not newer than the newest already taken are ignored (a restart
+	 * may close again the window the last session was killed in). Returns how many were taken.
+	 */
+	putCandles(seriesId: number, res: Resolution, candles: Candles): number {
+		const pair = `${seriesId}/${res}`;
+		let tail = this.candleTails.get(pair);
+		if (!tail) this.candleTails.set(pair, (tail = new CandleTail(this.candleHeads.get(pair))));
+		const taken = tail.push(candles);
+		if (taken > 0) this.candleDirty.add(pair);
+		return taken;
+	}
+
+	/**
+	 * Windows of one series at one resolution that overlap [from, to] (start ≤ to and
+	 * start > from − resolution), stored, queued and buffered, oldest first.
+	 */
+	async readCandles(seriesId: number, res: Resolution, from: number, to: number): Promise<Candles> {
+		if (!(from <= to)) return emptyCandles();
+		const ms = resolutionMs(res);
+		const pair = `${seriesId}/${res}`;
+		const tail = this.candleTails.get(pair);
+		// Taken together before reading: memory, and the writes queued, which the read may or may not see.
+		const bound = tail && tail.tailKeys.length > 0 ? tail.tailKeys[0] : Infinity;
+		const memory = tail ? tail.copyRange(from, to, ms) : emptyCandles();
+		const ops: CandleOps[] = this.unwritten.map((batch) => ({
+			deletes: batch.candleDeletes.filter(([id, r]) => id === seriesId && r === res).map(([, , lo, hi]): [number, number] => [lo, hi]),
+			rows: batch.candleRows.filter((row) => row.seriesId === seriesId && row.res === res)
+		}));
+		const stored = await readStoredCandles(this.db, seriesId, res, from, to, ms, bound, ops);
+		return concatCandles([
+			[stored, 0, stored.t.length],
+			[memory, 0, memory.t.length]
+		]);
+	}
+
+	/** Saves a named view; returns its id. `view` must be structured-cloneable (plain data). */
+	async saveView(name: string, view: unknown): Promise<number> {
+		return this.db.views.add({ name, createdAt: Date.now(), view: structuredClone(view) } as ViewRow);
+	}
+
+	/** Every saved view, oldest first. */
+	async listViews(): Promise<ViewRow[]> {
+		return this.db.views.toArray();
+	}
+
+	async deleteView(id: number): Promise<void> {
+		await this.db.views.delete(id);
+	}
+
+	/**
+	 * Deletes chunks whose newest tick is older than `now - maxAgeMs` (oldest first, in batches of
+	 * RETENTION_BATCH_ROWS per transaction), then candles past their resolution's age (see
+	 * setCandleRetention), then the oldest chunks while the stored ticks' estimated bytes exceed
+	 * the size cap (setSizeCap). Anomalies and truths are never touched. Returns the number of
+	 * chunk rows deleted (by age and by size).
+	 */
+	async enforceRetention(now: number, maxAgeMs: number): Promise<number> {
+		return this.serially(async () => {
+			await this.ensureIndex();
+			const cutoff = now - maxAgeMs;
+			let deleted = 0;
+			for (const id of this.index.seriesIds()) {
+				deleted += (await deleteOldRows(this.retention(), id, (t1) => t1 < cutoff)).rows;
+			}
+			await expireCandles(this.db, this.candleExpiries(now, maxAgeMs));
+			deleted += (await trimToBytes(this.retention(), this.sizeCapBytes)).rows;
+			return deleted;
+		});
+	}
+
+	/** Candle rows past their age; `tickMaxAgeMs` for resolutions that follow ticks. Returns rows deleted. */
+	async enforceCandleRetention(now: number, tickMaxAgeMs: number): Promise<number> {
+		return this.serially(() => expireCandles(this.db, this.candleExpiries(now, tickMaxAgeMs)));
+	}
+
+	/**
+	 * Deletes the oldest tick chunks, oldest across all series first (by newest tick), until the
+	 * estimated stored tick bytes are at most `maxBytes`. Rows still standing for in-memory or
+	 * unwritten ticks stay. Returns the number of ticks removed.
+	 */
+	async enforceSizeCap(maxBytes: number): Promise<number> {
+		return this.serially(async () => {
+			await this.ensureIndex();
+			return (await trimToBytes(this.retention(), maxBytes)).ticks;
+		});
+	}
+
+	/** The cap enforceRetention keeps the stored ticks' estimated bytes to. */
+	setSizeCap(maxBytes: number): void {
+		this.sizeCapBytes = maxBytes;
+	}
+
+	setCandleRetention(patch: Partial<Record<Resolution, number | 'ticks'>>): void {
+		this.candleRetention = { ...this.candleRetention, ...patch };
+	}
+
+	/**
+	 * Makes room after a QuotaExceededError: drops the oldest `fraction` of the stored ticks'
+	 * estimated bytes, oldest across all series first (anomalies and truths stay). Returns the
+	 * number of rows deleted.
 	 */
 	async evictOldest(fraction = 0.25): Promise<number> {
-		const ids = (await this.db.series.toCollection().primaryKeys()) as number[];
-		let deleted = 0;
-		for (const id of ids) {
-			const keys = this.db.chunks.where('[seriesId+t0]').between([id, -Infinity], [id, Infinity]);
-			const [first] = (await keys.clone().limit(1).primaryKeys()) as [number, number][];
-			const [last] = (await keys.clone().reverse().limit(1).primaryKeys()) as [number, number][];
-			if (!first || !last || first[1] === last[1]) continue;
-			const cutoff = first[1] + (last[1] - first[1]) * fraction;
-			deleted += await this.db.chunks
-				.where('[seriesId+t0]')
-				.between([id, -Infinity], [id, cutoff], true, true)
-				.delete();
-		}
-		return deleted;
+		return this.serially(async () => {
+			await this.ensureIndex();
+			return (await trimToBytes(this.retention(), this.index.bytes * (1 - fraction))).rows;
+		});
+	}
+
+	/** The browser's usage and quota (null where unknown) and our estimate of the stored ticks. */
+	async storageEstimate(): Promise<StorageEstimate> {
+		await this.ensureIndex();
+		const browser = await browserStorage();
+		return { ...browser, tickBytes: this.index.bytes, ticks: this.index.ticks, chunkRows: this.index.rows };
+	}
+
+	/** navigator.storage.persist() where it exists (the window, not workers); null where it does not. */
+	requestPersistence(): Promise<boolean | null> {
+		return requestPersistence();
 	}
 
 	/** The newest `limit` anomalies of one series, oldest first, including those not yet written. */
@@ -309,6 +545,81 @@ export class HistoryStore {
 		this.timer = null;
 	}
 
+	private ensureIndex(): Promise<void> {
+		return this.index.ensure(
+			() => this.db.summaries.toArray(),
+			() => {
+				// Writes queued now may commit before or after the summaries are read: replayed over them.
+				const ops: IndexOp[] = [];
+				for (const batch of this.unwritten) {
+					for (const del of batch.deletes) ops.push({ del });
+					for (const put of batch.summaries) ops.push({ put });
+				}
+				return ops;
+			}
+		);
+	}
+
+	/** What one tick read sees; see TickSnapshot. Synchronous on purpose. */
+	private snapshot(seriesId: number, from: number, fromInclusive: boolean, to: number): TickSnapshot {
+		const buffer = this.buffers.get(seriesId);
+		const index = this.index.series(seriesId);
+		// Rows from the first tail key on hold ticks that are still in memory.
+		const bound = buffer && buffer.tailKeys.length > 0 ? buffer.tailKeys[0] : Infinity;
+		let rows: SummaryRow[] = [];
+		if (index) {
+			const lo = index.firstEndingFrom(from);
+			const hi = Math.min(index.endStartingBy(to), index.lowerKey(bound));
+			rows = index.rows.slice(lo, Math.max(lo, hi));
+			// A row ending exactly at an exclusive `from` has nothing after it.
+			if (!fromInclusive) while (rows.length > 0 && rows[0].t1 <= from) rows.shift();
+		}
+		const inflight = new Map<number, ChunkRow>();
+		for (const batch of this.unwritten) for (const row of batch.rows) if (row.seriesId === seriesId) inflight.set(row.t0, row);
+		const memory = buffer ? buffer.copyRange(from, fromInclusive, to) : { t: new Float64Array(0), v: new Float64Array(0) };
+		return { seriesId, from, fromInclusive, to, rows, inflight, memT: memory.t, memV: memory.v };
+	}
+
+	private retention(): TickRetention {
+		return {
+			db: this.db,
+			index: this.index,
+			deletableRows: (seriesId) => {
+				const index = this.index.series(seriesId);
+				if (!index) return 0;
+				const buffer = this.buffers.get(seriesId);
+				let bound = buffer && buffer.tailKeys.length > 0 ? buffer.tailKeys[0] : Infinity;
+				for (const batch of this.unwritten) for (const row of batch.rows) if (row.seriesId === seriesId && row.t0 < bound) bound = row.t0;
+				return index.lowerKey(bound);
+			}
+		};
+	}
+
+	private candleExpiries(now: number, tickMaxAgeMs: number): CandleExpiry[] {
+		const ids = new Set<number>([...this.index.seriesIds(), ...[...this.candleHeads.keys(), ...this.candleTails.keys()].map((pair) => splitPair(pair)[0])]);
+		const expiries: CandleExpiry[] = [];
+		for (const id of ids) {
+			for (const { name: res } of RESOLUTIONS) {
+				const age = this.candleRetention[res];
+				const cutoff = now - (age === 'ticks' ? tickMaxAgeMs : age);
+				const tail = this.candleTails.get(`${id}/${res}`);
+				let bound = tail && tail.tailKeys.length > 0 ? tail.tailKeys[0] : Infinity;
+				for (const batch of this.unwritten) {
+					for (const row of batch.candleRows) if (row.seriesId === id && row.res === res && row.t0 < bound) bound = row.t0;
+				}
+				expiries.push({ seriesId: id, res, cutoff, bound });
+			}
+		}
+		return expiries;
+	}
+
+	/** Runs maintenance jobs one after another (retention from a timer may meet one from settings). */
+	private serially<T>(job: () => Promise<T>): Promise<T> {
+		const run = this.maintenance.then(job, job);
+		this.maintenance = run.catch(() => {});
+		return run;
+	}
+
 	private *inFlightAnomalies(): Iterable<Anomaly> {
 		for (const batch of this.unwritten) yield* batch.anomalies;
 	}
@@ -332,7 +643,11 @@ export class HistoryStore {
 			truths: [...this.pendingTruths.values()],
 			counters: { key: 'counters', totalTicks: this.totalTicks, ...this.counters },
 			heads: null,
-			ticks: 0
+			ticks: 0,
+			summaries: [],
+			candleRows: [],
+			candleDeletes: [],
+			candleHeads: null
 		};
 		this.pendingSeries = [];
 		this.pendingAnomalies = [];
@@ -345,27 +660,34 @@ export class HistoryStore {
 			const newestV = buffer.pendV[buffer.pendN - 1];
 			const key = Math.max(buffer.pendT[0], buffer.lastKey + KEY_EPSILON_MS);
 			if (buffer.tailN + buffer.pendN >= this.compactTicks) {
-				// Merge the small rows and the new ticks into one row stored under the first small key.
+				// Merge the small rows and the new ticks into rows of compactTicks/2 … compactTicks
+				// ticks, the first stored under the first small key: a fast feed's second of ticks
+				// becomes several rows of ≤ 32 KiB, not one huge one that every cut read must load.
 				const first = buffer.tailKeys.length > 0 ? buffer.tailKeys[0] : key;
-				const n = buffer.tailN + buffer.pendN;
-				const t = new Float64Array(n);
-				const v = new Float64Array(n);
-				t.set(buffer.tailT.subarray(0, buffer.tailN));
-				v.set(buffer.tailV.subarray(0, buffer.tailN));
-				t.set(buffer.pendT.subarray(0, buffer.pendN), buffer.tailN);
-				v.set(buffer.pendV.subarray(0, buffer.pendN), buffer.tailN);
-				batch.rows.push({ seriesId: id, t0: first, t1: t[n - 1], n, t, v });
 				if (buffer.tailKeys.length > 1) {
-					batch.deletes.push([id, buffer.tailKeys[1], buffer.tailKeys[buffer.tailKeys.length - 1]]);
+					const range: [number, number, number] = [id, buffer.tailKeys[1], buffer.tailKeys[buffer.tailKeys.length - 1]];
+					batch.deletes.push(range);
+					this.index.record({ del: range });
+				}
+				const n = buffer.tailN + buffer.pendN;
+				const pieces = Math.ceil(n / this.compactTicks);
+				let rowKey = first;
+				let start = 0;
+				for (let p = 1; p <= pieces; p++) {
+					const end = Math.round((n * p) / pieces);
+					const { t, v } = buffer.copyMerged(start, end);
+					if (p > 1) rowKey = Math.max(t[0], rowKey + KEY_EPSILON_MS);
+					this.addRow(batch, { seriesId: id, t0: rowKey, t1: t[t.length - 1], n: end - start, t, v });
+					start = end;
 				}
 				buffer.tailN = 0;
 				buffer.tailKeys = [];
 				buffer.pendN = 0;
-				buffer.lastKey = Math.max(buffer.lastKey, first);
+				buffer.lastKey = Math.max(buffer.lastKey, rowKey);
 				this.heads.set(id, [buffer.lastKey, newestT, newestV]);
 			} else {
 				const n = buffer.pendN;
-				batch.rows.push({
+				this.addRow(batch, {
 					seriesId: id,
 					t0: key,
 					t1: buffer.pendT[n - 1],
@@ -380,7 +702,37 @@ export class HistoryStore {
 		}
 		if (batch.ticks > 0) batch.heads = { key: 'heads', heads: [...this.heads].map(([id, [k, t, v]]) => [id, k, t, v]) };
 		this.dirty.clear();
+		this.swapCandles(batch);
 		return batch;
+	}
+
+	private addRow(batch: WriteBatch, row: ChunkRow): void {
+		const summary = summarizeChunk(row);
+		batch.rows.push(row);
+		batch.summaries.push(summary);
+		this.index.record({ put: summary });
+	}
+
+	private swapCandles(batch: WriteBatch): void {
+		for (const pair of this.candleDirty) {
+			const tail = this.candleTails.get(pair);
+			if (!tail || tail.pendN === 0) continue;
+			const [seriesId, res] = splitPair(pair);
+			if (tail.memoryN >= CANDLE_COMPACT_WINDOWS) {
+				// Window starts strictly increase, so the first window's start is a fresh key.
+				const first = tail.tailKeys.length > 0 ? tail.tailKeys[0] : tail.pend.t[0];
+				if (tail.tailKeys.length > 1) batch.candleDeletes.push([seriesId, res, tail.tailKeys[1], tail.tailKeys[tail.tailKeys.length - 1]]);
+				batch.candleRows.push(tail.merged(seriesId, res, first));
+				tail.clearTail();
+			} else {
+				batch.candleRows.push(tail.pendRow(seriesId, res));
+			}
+			this.candleHeads.set(pair, tail.lastT);
+		}
+		if (batch.candleRows.length > 0) {
+			batch.candleHeads = { key: 'candleHeads', heads: [...this.candleHeads].map(([pair, t]) => [...splitPair(pair), t]) };
+		}
+		this.candleDirty.clear();
 	}
 
 	private async writeQueued(): Promise<void> {
@@ -408,11 +760,18 @@ export class HistoryStore {
 
 	private async write(batch: WriteBatch): Promise<void> {
 		const db = this.db;
-		await db.transaction('rw', [db.chunks, db.series, db.anomalies, db.truths, db.meta], async () => {
+		await db.transaction('rw', [db.chunks, db.summaries, db.candles, db.series, db.anomalies, db.truths, db.meta], async () => {
 			for (const [id, from, to] of batch.deletes) {
 				await db.chunks.where('[seriesId+t0]').between([id, from], [id, to], true, true).delete();
+				await db.summaries.where('[seriesId+t0]').between([id, from], [id, to], true, true).delete();
 			}
 			if (batch.rows.length > 0) await db.chunks.bulkPut(batch.rows);
+			if (batch.summaries.length > 0) await db.summaries.bulkPut(batch.summaries);
+			for (const [id, res, from, to] of batch.candleDeletes) {
+				await db.candles.where('[seriesId+res+t0]').between([id, res, from], [id, res, to], true, true).delete();
+			}
+			if (batch.candleRows.length > 0) await db.candles.bulkPut(batch.candleRows);
+			if (batch.candleHeads) await db.meta.put(batch.candleHeads);
 			if (batch.series.length > 0) await db.series.bulkPut(batch.series);
 			if (batch.anomalies.length > 0) await db.anomalies.bulkPut(batch.anomalies);
 			if (batch.truths.length > 0) await db.truths.bulkPut(batch.truths);
@@ -462,6 +821,18 @@ export class HistoryStore {
 		v.set(memV, fromRows);
 		return { t, v };
 	}
+}
+
+/** Stored items overridden by newer ones with the same id (queued after them). */
+function mergeById<T extends { id: number }>(stored: T[], newer: T[]): T[] {
+	const byId = new Map(stored.map((item) => [item.id, item]));
+	for (const item of newer) byId.set(item.id, item);
+	return [...byId.values()];
+}
+
+function splitPair(pair: string): [number, Resolution] {
+	const at = pair.indexOf('/');
+	return [Number(pair.slice(0, at)), pair.slice(at + 1) as Resolution];
 }
 
 function isQuotaError(error: unknown): boolean {

@@ -65,6 +65,57 @@ export class SeriesBuffer {
 		t.set(this.pendT.subarray(this.pendN - fromPend, this.pendN), at + fromTail);
 		v.set(this.pendV.subarray(this.pendN - fromPend, this.pendN), at + fromTail);
 	}
+
+	/** Copies of ticks [start, end) of tail followed by pend, in arrays of their own. */
+	copyMerged(start: number, end: number): { t: Float64Array; v: Float64Array } {
+		const t = new Float64Array(end - start);
+		const v = new Float64Array(end - start);
+		const tailEnd = Math.min(end, this.tailN);
+		if (start < tailEnd) {
+			t.set(this.tailT.subarray(start, tailEnd));
+			v.set(this.tailV.subarray(start, tailEnd));
+		}
+		const pendStart = Math.max(start, this.tailN) - this.tailN;
+		const pendEnd = end - this.tailN;
+		if (pendEnd > pendStart) {
+			t.set(this.pendT.subarray(pendStart, pendEnd), Math.max(0, this.tailN - start));
+			v.set(this.pendV.subarray(pendStart, pendEnd), Math.max(0, this.tailN - start));
+		}
+		return { t, v };
+	}
+
+	/** Copies of the in-memory ticks with from ≤ t ≤ to (from < t when not `fromInclusive`), oldest first. */
+	copyRange(from: number, fromInclusive: boolean, to: number): { t: Float64Array; v: Float64Array } {
+		const tailLo = searchTime(this.tailT, this.tailN, from, fromInclusive);
+		const tailHi = searchTime(this.tailT, this.tailN, to, false);
+		const pendLo = searchTime(this.pendT, this.pendN, from, fromInclusive);
+		const pendHi = searchTime(this.pendT, this.pendN, to, false);
+		const nTail = Math.max(0, tailHi - tailLo);
+		const n = nTail + Math.max(0, pendHi - pendLo);
+		const t = new Float64Array(n);
+		const v = new Float64Array(n);
+		if (nTail > 0) {
+			t.set(this.tailT.subarray(tailLo, tailHi));
+			v.set(this.tailV.subarray(tailLo, tailHi));
+		}
+		if (n > nTail) {
+			t.set(this.pendT.subarray(pendLo, pendHi), nTail);
+			v.set(this.pendV.subarray(pendLo, pendHi), nTail);
+		}
+		return { t, v };
+	}
+}
+
+/** Index of the first of a[0..n) (non-decreasing) that is > x, or ≥ x when `inclusive`. */
+export function searchTime(a: Float64Array, n: number, x: number, inclusive: boolean): number {
+	let lo = 0;
+	let hi = n;
+	while (lo < hi) {
+		const mid = (lo + hi) >>> 1;
+		if (inclusive ? a[mid] < x : a[mid] <= x) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo;
 }
 
 function grow(a: Float64Array, cap: number): Float64Array {
