@@ -20,9 +20,40 @@ export function jsonNumber(v: number): string {
 	return Number.isFinite(v) ? numberText(v) : 'null';
 }
 
-/** ISO 8601 UTC with milliseconds; '' for a time no Date can hold (never throws). */
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
+/** One-entry memo of the date part: sorted ticks stay within a day for thousands of rows. */
+let memoDay = NaN;
+let memoPrefix = '';
+
+/**
+ * ISO 8601 UTC with milliseconds, exactly as `toISOString` writes it (fractions of a ms are
+ * cut toward zero, as Date does); '' for a time no Date can hold, so it never throws. Only the
+ * time of day is formatted per call: a Date per tick made this a third of a 10M-tick export.
+ */
 export function isoTime(ms: number): string {
-	return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? new Date(ms).toISOString() : '';
+	if (!(Math.abs(ms) <= MAX_DATE_MS)) return '';
+	const whole = Math.trunc(ms);
+	const day = Math.floor(whole / DAY_MS) * DAY_MS;
+	if (day !== memoDay) {
+		memoDay = day;
+		// '2024-01-02T00:00:00.000Z' → '2024-01-02T' (the 13 chars cut are the time of day).
+		memoPrefix = new Date(day).toISOString().slice(0, -13);
+	}
+	const inDay = whole - day;
+	const seconds = Math.floor(inDay / 1000);
+	const milli = inDay - seconds * 1000;
+	return (
+		memoPrefix +
+		TWO_DIGITS[Math.floor(seconds / 3600)] +
+		':' +
+		TWO_DIGITS[Math.floor(seconds / 60) % 60] +
+		':' +
+		TWO_DIGITS[seconds % 60] +
+		(milli < 10 ? '.00' : milli < 100 ? '.0' : '.') +
+		milli +
+		'Z'
+	);
 }
 
 /**

@@ -25,6 +25,13 @@ describe('importCsv: layout', () => {
 		expect(without.rows).toBe(2);
 	});
 
+	it('takes a first row with a date and a bad value for a bad data row, not a header', () => {
+		const result = importCsv('2024-01-01 00:00:00,abc\n2024-01-01 00:01:00,2\n');
+		expect(result.hasHeader).toBe(false);
+		expect(only(result).v).toEqual([2]);
+		expect(result.rejected).toEqual([{ reason: 'bad-value', line: 1, detail: '"abc"' }]);
+	});
+
 	it('reads semicolons with decimal commas, and tabs', () => {
 		const semi = importCsv('time;value\r\n2024-01-01T00:00:00Z;1,5\r\n2024-01-01T00:00:01Z;-2,25\r\n');
 		expect(semi.delimiter).toBe(';');

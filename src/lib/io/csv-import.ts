@@ -79,9 +79,9 @@ function rowsText(n: number): string {
 	return n === 1 ? '1 row' : `${n} rows`;
 }
 
-function lineCount(text: string, atLeast: number): number {
+function lineCount(text: string, atMost: number): number {
 	let lines = 0;
-	for (let i = text.indexOf('\n'); i >= 0 && lines < atLeast; i = text.indexOf('\n', i + 1)) lines++;
+	for (let i = text.indexOf('\n'); i >= 0 && lines < atMost; i = text.indexOf('\n', i + 1)) lines++;
 	return lines;
 }
 
@@ -89,7 +89,9 @@ function lineCount(text: string, atLeast: number): number {
 export class CsvImporter {
 	private readonly options: CsvImportOptions;
 	private readonly maxTicks: number;
+	/** Text held until the delimiter is guessed, and its line breaks (counted per chunk). */
 	private head = '';
+	private headLines = 0;
 	private tokenizer: CsvTokenizer | null = null;
 	private delimiter: Delimiter = ',';
 	/** The first records, held until the plan is made; null once rows stream straight through. */
@@ -114,9 +116,11 @@ export class CsvImporter {
 			return;
 		}
 		this.head += chunk;
-		if (this.head.length >= SNIFF_CHARS || lineCount(this.head, SNIFF_LINES) >= SNIFF_LINES) this.startTokenizer();
+		this.headLines += lineCount(chunk, SNIFF_LINES);
+		if (this.head.length >= SNIFF_CHARS || this.headLines >= SNIFF_LINES) this.startTokenizer();
 	}
 
+	/** Ends the import; call once, after the last push. */
 	finish(): CsvImport {
 		if (this.tokenizer === null) this.startTokenizer();
 		this.tokenizer!.end(this.onRecord);

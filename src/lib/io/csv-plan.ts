@@ -50,8 +50,12 @@ function kindOf(cell: string): CellKind {
 	return Number.isNaN(parseTextTime(cell)) ? 'text' : 'time';
 }
 
-/** A header has a word where the next row has a number or time, or names a time column. */
+/**
+ * A header has a word where the next row has a number or time, or names a time column. A row
+ * holding a date is data whatever else it holds (`2024-01-01,abc` is a bad row, not names).
+ */
 function looksLikeHeader(first: readonly string[], second: readonly string[] | undefined): boolean {
+	if (first.some((cell) => kindOf(cell) === 'time')) return false;
 	for (let i = 0; i < first.length; i++) {
 		if (kindOf(first[i]) !== 'text') continue;
 		if (timeName(first[i]) !== null || second === undefined || kindOf(second[i] ?? '') !== 'text') return true;

@@ -41,6 +41,7 @@ describe('CsvTokenizer', () => {
 			expect(tokenize([text.slice(0, cut), text.slice(cut)])).toEqual(whole);
 		}
 		expect(tokenize(text.split(''))).toEqual(whole);
+		expect(tokenize(text.split('').flatMap((c) => ['', c]))).toEqual(whole);
 	});
 
 	it('ends an unclosed quote at the line break after maxRecordChars, and reads on', () => {

@@ -42,9 +42,10 @@ export class CsvTokenizer {
 	}
 
 	push(chunk: string, sink: RecordSink): void {
+		// An empty chunk must not use up the look at the byte-order mark or a pending CR.
+		if (chunk.length === 0) return;
 		let i = 0;
-		// An empty first chunk must not use up the one look at the byte-order mark.
-		if (!this.started && chunk.length > 0) {
+		if (!this.started) {
 			this.started = true;
 			if (chunk.charCodeAt(0) === 0xfeff) i = 1;
 		}
@@ -105,7 +106,7 @@ export class CsvTokenizer {
 			}
 		}
 		this.appendRun(chunk, runStart, n);
-		if (n > 0) this.lastCode = chunk.charCodeAt(n - 1);
+		this.lastCode = chunk.charCodeAt(n - 1);
 	}
 
 	/** Flushes the last record when the text does not end in a line break. */

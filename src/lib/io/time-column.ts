@@ -37,8 +37,9 @@ const UNIT_WORDS: Record<string, EpochUnit> = Object.assign(Object.create(null),
  * `timestamp`, `Date`. A separator is required before the unit, so `times` is not `time` + s.
  */
 const TIME_NAME =
-	/^(timestamp|datetime|date_time|date|time|ts|epoch|unix|unixtime|unix_time|time_stamp)(?:[ _.-]?utc)?(?:[ _.-]\(?([a-zµ]+)\)?|\s*\(([a-zµ]+)\))?$/;
-const NAME_RANK = ['timestamp', 'time_stamp', 'datetime', 'date_time', 'time', 'ts', 'epoch', 'unix', 'unixtime', 'unix_time', 'date'];
+	/^(time[ _]?stamp|date[ _]?time|time|ts|epoch|unix(?:[ _]?time)?|date)(?:[ _.-]?utc)?(?:[ _.-]\(?([a-zµ]+)\)?|\s*\(([a-zµ]+)\))?$/;
+/** By base word, separators removed; `date` last, as a date alone is the coarsest time. */
+const NAME_RANK = ['timestamp', 'datetime', 'time', 'ts', 'epoch', 'unix', 'unixtime', 'date'];
 
 export interface TimeName {
 	/** Lower is better: declared units first (the exporter's exact epoch_ms), then by NAME_RANK. */
@@ -53,7 +54,7 @@ export function timeName(header: string): TimeName | null {
 	const word = m[2] ?? m[3];
 	const unit = word === undefined ? undefined : UNIT_WORDS[word];
 	if (word !== undefined && unit === undefined) return null;
-	return { rank: (unit === undefined ? 100 : 0) + NAME_RANK.indexOf(m[1]), unit };
+	return { rank: (unit === undefined ? 100 : 0) + NAME_RANK.indexOf(m[1].replace(/[ _]/g, '')), unit };
 }
 
 /** A text time (NAB or ISO) as epoch ms; NaN when the cell is neither. */
