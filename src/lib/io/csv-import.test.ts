@@ -57,6 +57,15 @@ describe('importCsv: layout', () => {
 		expect(result.rejected).toEqual([{ reason: 'missing-value', line: 3, detail: '"humidity": empty' }]);
 	});
 
+	it('caps value columns and keeps notes short for very wide files', () => {
+		const header = ['ts', ...Array.from({ length: 100 }, (_, i) => `n${i}`), ...Array.from({ length: 50 }, (_, i) => `s${i}`)];
+		const row = ['1700000000', ...Array.from({ length: 100 }, (_, i) => String(i)), ...Array.from({ length: 50 }, () => 'x')];
+		const result = importCsv(header.join(',') + '\n' + row.join(','));
+		expect(result.columns).toHaveLength(64);
+		expect(result.notes).toHaveLength(3);
+		expect(result.notes.join(' ')).toMatch(/and 40 more are not numeric.*36 more numeric columns ignored/);
+	});
+
 	it('names headerless value columns value1, value2', () => {
 		const result = importCsv('1700000000,1,2\n1700000060,3,4\n');
 		expect(result.columns.map((c) => c.name)).toEqual(['value1', 'value2']);

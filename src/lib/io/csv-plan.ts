@@ -168,6 +168,8 @@ export function planCsv(records: readonly (readonly string[])[], delimiter: Deli
 
 	let label = -1;
 	const values: { index: number; name: string }[] = [];
+	const textColumns: string[] = [];
+	let overflow = 0;
 	for (let i = 0; i < width; i++) {
 		if (i === time) continue;
 		const name = names === null ? '' : names[i];
@@ -178,13 +180,19 @@ export function planCsv(records: readonly (readonly string[])[], delimiter: Deli
 		} else if (names !== null && timeName(name) !== null) {
 			notes.push(`Column "${name}" is another time column; not imported as a value.`);
 		} else if (!isNumeric(columns[i], decimalComma, width === 2 && time >= 0)) {
-			notes.push(`${columnName(name, i)} is not numeric; ignored.`);
+			textColumns.push(columnName(name, i));
 		} else if (values.length >= MAX_VALUE_COLUMNS) {
-			notes.push(`${columnName(name, i)} ignored: at most ${MAX_VALUE_COLUMNS} value columns per file.`);
+			overflow++;
 		} else {
 			values.push({ index: i, name });
 		}
 	}
+	// One note each, however wide the file: a record may hold thousands of fields.
+	if (textColumns.length > 0) {
+		const listed = textColumns.slice(0, 10).join(', ') + (textColumns.length > 10 ? ` and ${textColumns.length - 10} more` : '');
+		notes.push(`${listed} ${textColumns.length === 1 ? 'is' : 'are'} not numeric; ignored.`);
+	}
+	if (overflow > 0) notes.push(`${overflow} more numeric columns ignored: at most ${MAX_VALUE_COLUMNS} value columns per file.`);
 	if (names === null) {
 		values.forEach((v, k) => (v.name = values.length === 1 ? 'value' : `value${k + 1}`));
 	}
