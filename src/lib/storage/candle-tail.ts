@@ -66,6 +66,26 @@ export class CandleTail {
 		return row;
 	}
 
+	/**
+	 * Forgets the leading tail rows whose windows all start before `cutoff`, so that retention may
+	 * delete those rows without a later compaction writing them back. Returns how many rows.
+	 */
+	dropExpired(cutoff: number): number {
+		let rows = 0;
+		let windows = 0;
+		while (rows < this.tailKeys.length) {
+			const end = rows + 1 < this.tailKeys.length ? searchTime(this.tail.t, this.tailN, this.tailKeys[rows + 1], true) : this.tailN;
+			if (!(this.tail.t[end - 1] < cutoff)) break;
+			rows++;
+			windows = end;
+		}
+		if (rows === 0) return 0;
+		for (const name of CANDLE_COLUMNS) this.tail[name].copyWithin(0, windows, this.tailN);
+		this.tailN -= windows;
+		this.tailKeys.splice(0, rows);
+		return rows;
+	}
+
 	clearTail(): void {
 		this.tailN = 0;
 		this.tailKeys = [];

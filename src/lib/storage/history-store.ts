@@ -587,10 +587,12 @@ export class HistoryStore {
 			deletableRows: (seriesId) => {
 				const index = this.index.series(seriesId);
 				if (!index) return 0;
-				const buffer = this.buffers.get(seriesId);
-				let bound = buffer && buffer.tailKeys.length > 0 ? buffer.tailKeys[0] : Infinity;
+				let bound = Infinity;
 				for (const batch of this.unwritten) for (const row of batch.rows) if (row.seriesId === seriesId && row.t0 < bound) bound = row.t0;
 				return index.lowerKey(bound);
+			},
+			forget: (seriesId, key) => {
+				this.buffers.get(seriesId)?.dropTailRows(key);
 			}
 		};
 	}
@@ -603,6 +605,8 @@ export class HistoryStore {
 				const age = this.candleRetention[res];
 				const cutoff = now - (age === 'ticks' ? tickMaxAgeMs : age);
 				const tail = this.candleTails.get(`${id}/${res}`);
+				// A slow resolution's tail can span weeks: expired rows leave memory too, so they may go.
+				tail?.dropExpired(cutoff);
 				let bound = tail && tail.tailKeys.length > 0 ? tail.tailKeys[0] : Infinity;
 				for (const batch of this.unwritten) {
 					for (const row of batch.candleRows) if (row.seriesId === id && row.res === res && row.t0 < bound) bound = row.t0;
@@ -680,9 +684,7 @@ export class HistoryStore {
 					this.addRow(batch, { seriesId: id, t0: rowKey, t1: t[t.length - 1], n: end - start, t, v });
 					start = end;
 				}
-				buffer.tailN = 0;
-				buffer.tailKeys = [];
-				buffer.pendN = 0;
+				buffer.clearTail();
 				buffer.lastKey = Math.max(buffer.lastKey, rowKey);
 				this.heads.set(id, [buffer.lastKey, newestT, newestV]);
 			} else {

@@ -18,10 +18,12 @@ export interface TickRetention {
 	db: TickscopeDb;
 	index: ChunkIndex;
 	/**
-	 * How many of a series' oldest rows may be deleted: those older than the ticks it still holds
-	 * in memory and already committed (a queued write would put a deleted row back).
+	 * How many of a series' oldest rows may be deleted: those older than every queued write's
+	 * rows (a queued write would put a deleted row back).
 	 */
 	deletableRows(seriesId: number): number;
+	/** Called just before a series' rows up to `key` are deleted: memory lets go of them too. */
+	forget(seriesId: number, key: number): void;
 }
 
 /** Deletes, oldest first and in batches, every row of a series that `old` accepts. */
@@ -72,6 +74,8 @@ async function deletePrefixes(ctx: TickRetention, prefixes: Map<number, number>)
 	for (const [id, count] of prefixes) {
 		const rows = index.series(id)?.rows ?? [];
 		ranges.push([id, rows[0].t0, rows[count - 1].t0]);
+		// Synchronously with the decision: a flush from now on compacts only what stays.
+		ctx.forget(id, rows[count - 1].t0);
 		removed.rows += count;
 		for (let i = 0; i < count; i++) removed.ticks += rows[i].n;
 	}

@@ -12,6 +12,8 @@ export class SeriesBuffer {
 	tailN = 0;
 	/** Keys (t0) of the small chunk rows that hold the tail, oldest first. */
 	tailKeys: number[] = [];
+	/** Where each of those rows' ticks start in the tail. */
+	private tailStarts: number[] = [];
 	/** Largest chunk key ever written for this series; new keys must exceed it. */
 	lastKey = -Infinity;
 
@@ -42,9 +44,35 @@ export class SeriesBuffer {
 		}
 		this.tailT.set(this.pendT.subarray(0, this.pendN), this.tailN);
 		this.tailV.set(this.pendV.subarray(0, this.pendN), this.tailN);
+		this.tailStarts.push(this.tailN);
 		this.tailN = need;
 		this.tailKeys.push(key);
 		this.pendN = 0;
+	}
+
+	/** Forgets the tail (it was just compacted into rows of its own) and the pending ticks. */
+	clearTail(): void {
+		this.tailN = 0;
+		this.tailKeys = [];
+		this.tailStarts = [];
+		this.pendN = 0;
+	}
+
+	/**
+	 * Forgets the tail rows keyed at or below `key` (retention is deleting them), so that a later
+	 * compaction does not write their ticks back. Returns how many ticks left memory.
+	 */
+	dropTailRows(key: number): number {
+		let rows = 0;
+		while (rows < this.tailKeys.length && this.tailKeys[rows] <= key) rows++;
+		if (rows === 0) return 0;
+		const ticks = rows < this.tailKeys.length ? this.tailStarts[rows] : this.tailN;
+		this.tailT.copyWithin(0, ticks, this.tailN);
+		this.tailV.copyWithin(0, ticks, this.tailN);
+		this.tailN -= ticks;
+		this.tailKeys.splice(0, rows);
+		this.tailStarts = this.tailStarts.slice(rows).map((start) => start - ticks);
+		return ticks;
 	}
 
 	get memoryN(): number {
