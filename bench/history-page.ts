@@ -2,7 +2,7 @@
 // harness page in Debian's Chromium. Each export is one measurement in a fresh browser profile;
 // the page reports figures, never pass/fail.
 import Dexie, { type Table } from 'dexie';
-import { summarizeChunk } from '../src/lib/storage/chunk-summary';
+import { summarizeBlocks, summarizeChunk } from '../src/lib/storage/chunk-summary';
 import { TickscopeDb, type ChunkRow } from '../src/lib/storage/db';
 import { COMPACT_TICKS, HistoryStore } from '../src/lib/storage/history-store';
 
@@ -103,8 +103,9 @@ async function time<T>(job: () => Promise<T>): Promise<[number, T]> {
 
 /**
  * (c) One series of `total` ticks (1 ms apart) written straight as chunk rows of COMPACT_TICKS
- * ticks (the size the engine's compaction makes) with their summaries, many rows per
- * transaction; then reads through a fresh HistoryStore on a fresh connection.
+ * ticks (the size the engine's compaction makes) with both summaries, many rows per
+ * transaction; then reads through a fresh HistoryStore on a fresh connection. Also counts the
+ * chunk rows the decimated read loads whole.
  */
 export async function reads({ total = 10_000_000, rowsPerTransaction = 256, repeats = 5, buckets = 1000 } = {}) {
 	const db = new TickscopeDb('bench-reads');
@@ -128,9 +129,11 @@ export async function reads({ total = 10_000_000, rowsPerTransaction = 256, repe
 			written += n;
 		}
 		const summaries = rows.map(summarizeChunk);
-		await db.transaction('rw', db.chunks, db.summaries, async () => {
+		const blocks = rows.map(summarizeBlocks);
+		await db.transaction('rw', db.chunks, db.summaries, db.blocks, async () => {
 			await db.chunks.bulkPut(rows);
 			await db.summaries.bulkPut(summaries);
+			await db.blocks.bulkPut(blocks);
 		});
 	}
 	// The row a session start reads every series' newest chunk key from.
@@ -141,6 +144,12 @@ export async function reads({ total = 10_000_000, rowsPerTransaction = 256, repe
 
 	const store = new HistoryStore(new TickscopeDb('bench-reads'));
 	await store.open();
+	let rowsRead = 0;
+	const bulkGet = store.db.chunks.bulkGet.bind(store.db.chunks);
+	store.db.chunks.bulkGet = ((keys: [number, number][]) => {
+		rowsRead += keys.length;
+		return bulkGet(keys);
+	}) as typeof bulkGet;
 	const [indexLoadMs, meta] = await time(() => store.seriesMeta(1));
 	const metaMs: number[] = [];
 	const lastMs: number[] = [];
@@ -149,6 +158,7 @@ export async function reads({ total = 10_000_000, rowsPerTransaction = 256, repe
 	let lastN = 0;
 	let rangeN = 0;
 	let points = 0;
+	let decimatedRowsRead = 0;
 	for (let k = 0; k < repeats; k++) {
 		metaMs.push((await time(() => store.seriesMeta(1)))[0]);
 		const [a, last] = await time(() => store.readLast(1, 10_000));
@@ -159,8 +169,10 @@ export async function reads({ total = 10_000_000, rowsPerTransaction = 256, repe
 		const [b, range] = await time(() => store.readRange(1, from, from + 99_999));
 		rangeMs.push(b);
 		rangeN = range.t.length;
+		rowsRead = 0;
 		const [c, dec] = await time(() => store.readDecimated(1, meta.first!, meta.last!, buckets));
 		decimatedMs.push(c);
+		decimatedRowsRead = rowsRead;
 		points = dec.t.length;
 	}
 	store.db.close();
@@ -176,7 +188,9 @@ export async function reads({ total = 10_000_000, rowsPerTransaction = 256, repe
 		first: { readLast10kMs: lastMs[0], readRange100kMs: rangeMs[0], readDecimatedMs: decimatedMs[0] },
 		lastN,
 		rangeN,
-		points
+		points,
+		decimatedRowsRead,
+		rows: Math.ceil(total / COMPACT_TICKS)
 	};
 }
 

@@ -61,7 +61,9 @@ try {
 				first_read_decimated_10m_ms: round(reads.first.readDecimatedMs),
 				ticks_last: reads.lastN,
 				ticks_range: reads.rangeN,
-				decimated_points: reads.points
+				decimated_points: reads.points,
+				decimated_chunk_rows_read: reads.decimatedRowsRead,
+				chunk_rows: reads.rows
 			}
 		}
 	};
@@ -74,7 +76,7 @@ try {
 	console.log(`reads over ${n(d.reads.series_ticks)} ticks (medians of 5; first in brackets; bulk load took ${d.reads.bulk_load_seconds} s)`);
 	console.log(`  last 10k                           ${results.read_last10k_ms} ms  (${d.reads.first_read_last10k_ms})`);
 	console.log(`  range of 100k                      ${results.read_range100k_ms} ms  (${d.reads.first_read_range100k_ms})`);
-	console.log(`  whole range in 1,000 buckets       ${results.read_decimated_10m_ms} ms  (${d.reads.first_read_decimated_10m_ms}; ${n(d.reads.decimated_points)} points)`);
+	console.log(`  whole range in 1,000 buckets       ${results.read_decimated_10m_ms} ms  (${d.reads.first_read_decimated_10m_ms}; ${n(d.reads.decimated_points)} points; ${n(d.reads.decimated_chunk_rows_read)} of ${n(d.reads.chunk_rows)} chunks read whole)`);
 	console.log(`  seriesMeta                         ${results.series_meta_ms} ms  (first call, loading the summaries: ${d.reads.summary_index_load_ms} ms)`);
 	mkdirSync('bench/results', { recursive: true });
 	writeFileSync('bench/results/history.json', `${JSON.stringify(results, null, 2)}\n`);

@@ -66,6 +66,7 @@ describe('schema upgrade 2 → 3', () => {
 
 		const summaries = await db.summaries.toArray();
 		expect(summaries).toHaveLength(chunks.length);
+		expect((await db.blocks.toArray()).map((row) => [row.t0, row.b.length])).toEqual(chunks.map((row) => [row.t0, Math.ceil(row.n / 64) * 8]));
 		for (const [i, s] of summaries.entries()) {
 			const v = Array.from(chunks[i].v);
 			expect([s.seriesId, s.t0, s.n, s.tFirst, s.t1]).toEqual([chunks[i].seriesId, chunks[i].t0, chunks[i].n, chunks[i].t[0], chunks[i].t1]);

@@ -2,7 +2,7 @@ import Dexie, { type EntityTable, type Table, type Transaction } from 'dexie';
 import type { Anomaly, Truth } from '../domain/anomaly';
 import type { Resolution } from '../domain/candles';
 import type { SeriesInfo } from '../domain/series';
-import { summarizeChunk } from './chunk-summary';
+import { summarizeBlocks, summarizeChunk } from './chunk-summary';
 
 /**
  * A block of consecutive ticks of one series, stored as columns. The primary key is
@@ -83,6 +83,16 @@ export interface SummaryRow {
 }
 
 /**
+ * Second-level summary of a chunk (same key): per block of BLOCK_TICKS ticks, BLOCK_FIELDS
+ * float64s (see chunk-summary). Read only for the chunks a decimated read's bucket edges cut.
+ */
+export interface BlockRow {
+	seriesId: number;
+	t0: number;
+	b: Float64Array;
+}
+
+/**
  * Closed windows of one series at one resolution (see domain/candles), stored as columns like
  * ticks. Key `[seriesId+res+t0]`, t0 = the first window's start, so age retention per resolution
  * is a primary-key range delete.
@@ -132,6 +142,7 @@ export class TickscopeDb extends Dexie {
 	meta!: Table<MetaRow, string>;
 	feeds!: Table<FeedRow, string>;
 	summaries!: Table<SummaryRow, [number, number]>;
+	blocks!: Table<BlockRow, [number, number]>;
 	candles!: Table<CandleRow, [number, Resolution, number]>;
 	views!: EntityTable<ViewRow, 'id'>;
 
@@ -147,20 +158,24 @@ export class TickscopeDb extends Dexie {
 		});
 		// 2: the WebSocket feeds the person connected (a new table; nothing to migrate).
 		this.version(2).stores({ feeds: 'id' });
-		// 3: chunk summaries (fast decimated reads, counts and sizes without reading ticks),
-		// candles, named views. Existing chunks get their summaries here, in the upgrade.
+		// 3: chunk summaries and their per-block second level (fast decimated reads, counts and
+		// sizes without reading ticks), candles, named views. Existing chunks get their summaries
+		// here, in the upgrade.
 		this.version(3)
-			.stores({ summaries: '[seriesId+t0]', candles: '[seriesId+res+t0]', views: '++id, name' })
+			.stores({ summaries: '[seriesId+t0]', blocks: '[seriesId+t0]', candles: '[seriesId+res+t0]', views: '++id, name' })
 			.upgrade(summarizeExistingChunks);
 	}
 }
 
-/** Upgrade to 3: one summary per stored chunk, so old history is decimated and counted like new. */
+/** Upgrade to 3: summaries per stored chunk, so old history is decimated and counted like new. */
 export async function summarizeExistingChunks(tx: Transaction): Promise<void> {
 	const summaries: SummaryRow[] = [];
-	// Rows are read one at a time by the cursor; only the small summaries are held.
+	const blocks: BlockRow[] = [];
+	// Rows are read one at a time by the cursor; only the summaries (~1/16 of the ticks) are held.
 	await tx.table('chunks').each((row: ChunkRow) => {
 		summaries.push(summarizeChunk(row));
+		blocks.push(summarizeBlocks(row));
 	});
 	await tx.table('summaries').bulkPut(summaries);
+	await tx.table('blocks').bulkPut(blocks);
 }

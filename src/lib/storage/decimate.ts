@@ -14,8 +14,8 @@ export function bucketOf(t: number, from: number, to: number, buckets: number): 
 
 /**
  * Per bucket, the smallest and the largest value with their times and their positions in the
- * tick stream. Ticks (or chunk summaries) must be added in stream order: strict comparisons then
- * keep the first occurrence of equal values. NaN values are skipped.
+ * tick stream. Ticks and summaries may be added in any order, and the same tick more than once:
+ * of equal values the one at the lower position wins. NaN values are skipped.
  */
 export class MinMaxBuckets {
 	private readonly minV: Float64Array;
@@ -35,7 +35,7 @@ export class MinMaxBuckets {
 	}
 
 	addMin(k: number, t: number, v: number, pos: number): void {
-		if (this.minPos[k] < 0 ? v === v : v < this.minV[k]) {
+		if (this.minPos[k] < 0 ? v === v : v < this.minV[k] || (v === this.minV[k] && pos < this.minPos[k])) {
 			this.minV[k] = v;
 			this.minT[k] = t;
 			this.minPos[k] = pos;
@@ -43,7 +43,7 @@ export class MinMaxBuckets {
 	}
 
 	addMax(k: number, t: number, v: number, pos: number): void {
-		if (this.maxPos[k] < 0 ? v === v : v > this.maxV[k]) {
+		if (this.maxPos[k] < 0 ? v === v : v > this.maxV[k] || (v === this.maxV[k] && pos < this.maxPos[k])) {
 			this.maxV[k] = v;
 			this.maxT[k] = t;
 			this.maxPos[k] = pos;
@@ -64,17 +64,27 @@ export class MinMaxBuckets {
 			if (x !== x) continue;
 			let k = span > 0 ? Math.floor(((t[i] - from) * buckets) / span) : 0;
 			if (k >= buckets) k = buckets - 1;
-			if (minPos[k] < 0 || x < minV[k]) {
+			const pos = base + i;
+			if (minPos[k] < 0 || x < minV[k] || (x === minV[k] && pos < minPos[k])) {
 				minV[k] = x;
 				this.minT[k] = t[i];
-				minPos[k] = base + i;
+				minPos[k] = pos;
 			}
-			if (maxPos[k] < 0 || x > maxV[k]) {
+			if (maxPos[k] < 0 || x > maxV[k] || (x === maxV[k] && pos < maxPos[k])) {
 				maxV[k] = x;
 				this.maxT[k] = t[i];
-				maxPos[k] = base + i;
+				maxPos[k] = pos;
 			}
 		}
+	}
+
+	/**
+	 * Whether ticks of value ≥ `min` … ≤ `max`, none before stream position `pos`, could still
+	 * change bucket k's min (or max): if not, they need not be read.
+	 */
+	couldChange(k: number, min: number, max: number, pos: number, minKnown: boolean, maxKnown: boolean): boolean {
+		if (!minKnown && (this.minPos[k] < 0 || min < this.minV[k] || (min === this.minV[k] && pos < this.minPos[k]))) return true;
+		return !maxKnown && (this.maxPos[k] < 0 || max > this.maxV[k] || (max === this.maxV[k] && pos < this.maxPos[k]));
 	}
 
 	/** Per bucket in order: its min and its max in stream order, once when they are the same tick. */

@@ -4,8 +4,8 @@ import type { SeriesInfo } from '../domain/series';
 import { concatCandles, readStoredCandles, type CandleOps } from './candle-reads';
 import { CandleTail } from './candle-tail';
 import { ChunkIndex, type IndexOp } from './chunk-index';
-import { summarizeChunk } from './chunk-summary';
-import type { CandleHeadsRow, CandleRow, ChunkRow, CountersRow, FeedRow, HeadsRow, SettingsRow, SummaryRow, TickscopeDb, ViewRow } from './db';
+import { summarizeBlocks, summarizeChunk } from './chunk-summary';
+import type { BlockRow, CandleHeadsRow, CandleRow, ChunkRow, CountersRow, FeedRow, HeadsRow, SettingsRow, SummaryRow, TickscopeDb, ViewRow } from './db';
 import { browserStorage, requestPersistence, type BrowserStorage } from './persistence';
 import { deleteOldRows, expireCandles, trimToBytes, type CandleExpiry, type TickRetention } from './retention';
 import { SeriesBuffer } from './series-buffer';
@@ -84,8 +84,9 @@ interface WriteBatch {
 	/** Every series' newest chunk key and tick, when some series got new ticks. */
 	heads: HeadsRow | null;
 	ticks: number;
-	/** One per row in `rows`. */
+	/** One each per row in `rows`. */
 	summaries: SummaryRow[];
+	blocks: BlockRow[];
 	candleRows: CandleRow[];
 	/** Inclusive key ranges [seriesId, res, from, to] of small candle rows replaced by a compacted row. */
 	candleDeletes: [number, Resolution, number, number][];
@@ -575,9 +576,13 @@ export class HistoryStore {
 			if (!fromInclusive) while (rows.length > 0 && rows[0].t1 <= from) rows.shift();
 		}
 		const inflight = new Map<number, ChunkRow>();
-		for (const batch of this.unwritten) for (const row of batch.rows) if (row.seriesId === seriesId) inflight.set(row.t0, row);
+		const inflightBlocks = new Map<number, BlockRow>();
+		for (const batch of this.unwritten) {
+			for (const row of batch.rows) if (row.seriesId === seriesId) inflight.set(row.t0, row);
+			for (const row of batch.blocks) if (row.seriesId === seriesId) inflightBlocks.set(row.t0, row);
+		}
 		const memory = buffer ? buffer.copyRange(from, fromInclusive, to) : { t: new Float64Array(0), v: new Float64Array(0) };
-		return { seriesId, from, fromInclusive, to, rows, inflight, memT: memory.t, memV: memory.v };
+		return { seriesId, from, fromInclusive, to, rows, inflight, inflightBlocks, memT: memory.t, memV: memory.v };
 	}
 
 	private retention(): TickRetention {
@@ -649,6 +654,7 @@ export class HistoryStore {
 			heads: null,
 			ticks: 0,
 			summaries: [],
+			blocks: [],
 			candleRows: [],
 			candleDeletes: [],
 			candleHeads: null
@@ -712,6 +718,7 @@ export class HistoryStore {
 		const summary = summarizeChunk(row);
 		batch.rows.push(row);
 		batch.summaries.push(summary);
+		batch.blocks.push(summarizeBlocks(row));
 		this.index.record({ put: summary });
 	}
 
@@ -762,13 +769,15 @@ export class HistoryStore {
 
 	private async write(batch: WriteBatch): Promise<void> {
 		const db = this.db;
-		await db.transaction('rw', [db.chunks, db.summaries, db.candles, db.series, db.anomalies, db.truths, db.meta], async () => {
+		await db.transaction('rw', [db.chunks, db.summaries, db.blocks, db.candles, db.series, db.anomalies, db.truths, db.meta], async () => {
 			for (const [id, from, to] of batch.deletes) {
 				await db.chunks.where('[seriesId+t0]').between([id, from], [id, to], true, true).delete();
 				await db.summaries.where('[seriesId+t0]').between([id, from], [id, to], true, true).delete();
+				await db.blocks.where('[seriesId+t0]').between([id, from], [id, to], true, true).delete();
 			}
 			if (batch.rows.length > 0) await db.chunks.bulkPut(batch.rows);
 			if (batch.summaries.length > 0) await db.summaries.bulkPut(batch.summaries);
+			if (batch.blocks.length > 0) await db.blocks.bulkPut(batch.blocks);
 			for (const [id, res, from, to] of batch.candleDeletes) {
 				await db.candles.where('[seriesId+res+t0]').between([id, res, from], [id, res, to], true, true).delete();
 			}

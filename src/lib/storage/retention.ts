@@ -66,7 +66,7 @@ export async function trimToBytes(ctx: TickRetention, maxBytes: number): Promise
 	return removed;
 }
 
-/** One transaction: each series' first `count` rows, from chunks and summaries alike. */
+/** One transaction: each series' first `count` rows, from chunks and both summary tables alike. */
 async function deletePrefixes(ctx: TickRetention, prefixes: Map<number, number>): Promise<Removed> {
 	const { db, index } = ctx;
 	const ranges: [number, number, number][] = [];
@@ -79,10 +79,11 @@ async function deletePrefixes(ctx: TickRetention, prefixes: Map<number, number>)
 		removed.rows += count;
 		for (let i = 0; i < count; i++) removed.ticks += rows[i].n;
 	}
-	await db.transaction('rw', [db.chunks, db.summaries], async () => {
+	await db.transaction('rw', [db.chunks, db.summaries, db.blocks], async () => {
 		for (const [id, from, to] of ranges) {
 			await db.chunks.where('[seriesId+t0]').between([id, from], [id, to], true, true).delete();
 			await db.summaries.where('[seriesId+t0]').between([id, from], [id, to], true, true).delete();
+			await db.blocks.where('[seriesId+t0]').between([id, from], [id, to], true, true).delete();
 		}
 	});
 	for (const [id, from, to] of ranges) index.record({ del: [id, from, to] });

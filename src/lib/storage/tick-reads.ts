@@ -1,4 +1,5 @@
-import type { ChunkRow, SummaryRow, TickscopeDb } from './db';
+import { B_IMAX, B_IMIN, B_MAX, B_MIN, B_TFIRST, B_TLAST, B_TMAX, B_TMIN, BLOCK_FIELDS, BLOCK_TICKS } from './chunk-summary';
+import type { BlockRow, ChunkRow, SummaryRow, TickscopeDb } from './db';
 import { bucketOf, MinMaxBuckets } from './decimate';
 import { searchTime } from './series-buffer';
 
@@ -18,6 +19,7 @@ export interface TickSnapshot {
 	rows: SummaryRow[];
 	/** Rows queued for writing, by key: read from here, not from IndexedDB. */
 	inflight: Map<number, ChunkRow>;
+	inflightBlocks: Map<number, BlockRow>;
 	memT: Float64Array;
 	memV: Float64Array;
 }
@@ -66,9 +68,17 @@ export async function readTicks(db: TickscopeDb, snap: TickSnapshot, limit = Inf
 }
 
 /**
+ * Up to this many cut chunks are read whole straight away; past it, their per-block summaries
+ * (1/16 of their size) are read first and decide which of them can change a bucket at all.
+ */
+const DIRECT_CUT_ROWS = 32;
+
+/**
  * Min and max per bucket (see bucketOf for the edges) over the snapshot's range, or the raw
- * ticks when the range holds at most 2·buckets. Whole chunks inside one bucket are taken from
- * their summaries; only chunks that a bucket edge (or the range's ends) cuts are read.
+ * ticks when the range holds at most 2·buckets. Chunks inside one bucket are taken from their
+ * summaries. Of the chunks a bucket edge (or an end of the range) cuts, the blocks inside one
+ * bucket are taken from the block summaries; a cut chunk is read only when one of its cut
+ * blocks could hold a smaller min or larger max than the bucket has without it.
  */
 export async function decimateTicks(db: TickscopeDb, snap: TickSnapshot, buckets: number): Promise<Ticks & { decimated: boolean }> {
 	const { rows, from, to, memT, memV } = snap;
@@ -77,46 +87,122 @@ export async function decimateTicks(db: TickscopeDb, snap: TickSnapshot, buckets
 	for (const row of rows) upper += row.n;
 	if (upper <= most) return { ...(await readTicks(db, snap)), decimated: false };
 
-	const cut: SummaryRow[] = [];
-	const whole = new Uint8Array(rows.length);
+	const acc = new MinMaxBuckets(buckets);
+	// Stream position of each row's first tick: ties between equal values go to the earlier tick.
+	const base = new Float64Array(rows.length + 1);
+	const cut: number[] = [];
 	let inRange = memT.length;
 	for (let i = 0; i < rows.length; i++) {
-		const row = rows[i];
-		if (row.tFirst >= from && row.t1 <= to && bucketOf(row.tFirst, from, to, buckets) === bucketOf(row.t1, from, to, buckets)) {
-			whole[i] = 1;
-			inRange += row.n;
-		} else cut.push(row);
-	}
-	const cutRows = await fetchRows(db, snap, cut, false);
-	const bounds = cutRows.map((row) => {
-		if (!row) return [0, 0];
-		const lo = searchTime(row.t, row.n, from, true);
-		const hi = searchTime(row.t, row.n, to, false);
-		inRange += Math.max(0, hi - lo);
-		return [lo, hi];
-	});
-	if (inRange <= most) return { ...(await readTicks(db, snap)), decimated: false };
-
-	const acc = new MinMaxBuckets(buckets);
-	let base = 0;
-	let c = 0;
-	for (let i = 0; i < rows.length; i++) {
 		const s = rows[i];
-		if (whole[i]) {
+		base[i + 1] = base[i] + s.n;
+		const k = bucketOf(s.tFirst, from, to, buckets);
+		if (s.tFirst >= from && s.t1 <= to && k === bucketOf(s.t1, from, to, buckets)) {
+			inRange += s.n;
 			if (s.iMin >= 0) {
-				const k = bucketOf(s.tFirst, from, to, buckets);
-				acc.addMin(k, s.tMin, s.min, base + s.iMin);
-				acc.addMax(k, s.tMax, s.max, base + s.iMax);
+				acc.addMin(k, s.tMin, s.min, base[i] + s.iMin);
+				acc.addMax(k, s.tMax, s.max, base[i] + s.iMax);
 			}
-		} else {
-			const row = cutRows[c];
-			const [lo, hi] = bounds[c++];
-			if (row && hi > lo) acc.addTicks(row.t, row.v, lo, hi, base, from, to);
-		}
-		base += s.n;
+		} else cut.push(i);
 	}
-	acc.addTicks(memT, memV, 0, memT.length, base, from, to);
+	acc.addTicks(memT, memV, 0, memT.length, base[rows.length], from, to);
+
+	let read = cut;
+	if (cut.length > DIRECT_CUT_ROWS) {
+		const blocks = await fetchBlocks(db, snap, cut.map((i) => rows[i]));
+		const lower = foldBlocks(acc, snap, buckets, cut, blocks, base);
+		// Below the threshold only an exact count tells raw from decimated: read them all then.
+		if (inRange + lower.ticks > most) read = lower.needed;
+	}
+	const got = await fetchRows(db, snap, read.map((i) => rows[i]), false);
+	const bounds = got.map((row) => (row ? [searchTime(row.t, row.n, from, true), searchTime(row.t, row.n, to, false)] : [0, 0]));
+	if (read === cut) {
+		for (const [lo, hi] of bounds) inRange += Math.max(0, hi - lo);
+		if (inRange <= most) return { ...(await readTicks(db, snap)), decimated: false };
+	}
+	for (let r = 0; r < read.length; r++) {
+		const row = got[r];
+		const [lo, hi] = bounds[r];
+		if (row && hi > lo) acc.addTicks(row.t, row.v, lo, hi, base[read[r]], from, to);
+	}
 	return { ...acc.emit(), decimated: true };
+}
+
+/**
+ * Folds what the block summaries of the cut rows tell for certain: blocks inside one bucket, and
+ * a cut block's min (max) in the bucket it lies in. Returns the ticks so counted and the rows
+ * whose other cut-block parts could still change a bucket (or whose blocks are missing).
+ */
+function foldBlocks(
+	acc: MinMaxBuckets,
+	snap: TickSnapshot,
+	buckets: number,
+	cut: number[],
+	blocks: (BlockRow | undefined)[],
+	base: Float64Array
+): { ticks: number; needed: number[] } {
+	const { rows, from, to } = snap;
+	const needed: number[] = [];
+	const pending: number[] = [];
+	let ticks = 0;
+	for (let c = 0; c < cut.length; c++) {
+		const s = rows[cut[c]];
+		const b = blocks[c]?.b;
+		if (!b || b.length !== Math.ceil(s.n / BLOCK_TICKS) * BLOCK_FIELDS || b[b.length - BLOCK_FIELDS + B_TLAST] !== s.t1) {
+			needed.push(cut[c]);
+			continue;
+		}
+		const at = base[cut[c]];
+		for (let o = 0; o < b.length; o += BLOCK_FIELDS) {
+			const tf = b[o + B_TFIRST];
+			const tl = b[o + B_TLAST];
+			if (tl < from || tf > to || b[o + B_IMIN] < 0) continue;
+			const k0 = bucketOf(Math.max(tf, from), from, to, buckets);
+			const k1 = bucketOf(Math.min(tl, to), from, to, buckets);
+			const tMin = b[o + B_TMIN];
+			const tMax = b[o + B_TMAX];
+			if (tf >= from && tl <= to && k0 === k1) {
+				ticks += Math.min(BLOCK_TICKS, s.n - (o / BLOCK_FIELDS) * BLOCK_TICKS);
+				acc.addMin(k0, tMin, b[o + B_MIN], at + b[o + B_IMIN]);
+				acc.addMax(k0, tMax, b[o + B_MAX], at + b[o + B_IMAX]);
+				continue;
+			}
+			// The block's min is the min of its part in the bucket that holds it.
+			if (tMin >= from && tMin <= to) acc.addMin(bucketOf(tMin, from, to, buckets), tMin, b[o + B_MIN], at + b[o + B_IMIN]);
+			if (tMax >= from && tMax <= to) acc.addMax(bucketOf(tMax, from, to, buckets), tMax, b[o + B_MAX], at + b[o + B_IMAX]);
+			pending.push(c, o, k0, k1);
+		}
+	}
+	// Only now, with every certain part folded in, can a cut block be ruled out.
+	let lastNeeded = -1;
+	for (let p = 0; p < pending.length; p += 4) {
+		const c = pending[p];
+		if (c === lastNeeded) continue;
+		const b = blocks[c]!.b;
+		const o = pending[p + 1];
+		const tMin = b[o + B_TMIN];
+		const tMax = b[o + B_TMAX];
+		const kMin = tMin >= from && tMin <= to ? bucketOf(tMin, from, to, buckets) : -1;
+		const kMax = tMax >= from && tMax <= to ? bucketOf(tMax, from, to, buckets) : -1;
+		const pos = base[cut[c]] + (o / BLOCK_FIELDS) * BLOCK_TICKS;
+		for (let k = pending[p + 2]; k <= pending[p + 3]; k++) {
+			if (acc.couldChange(k, b[o + B_MIN], b[o + B_MAX], pos, k === kMin, k === kMax)) {
+				needed.push(cut[c]);
+				lastNeeded = c;
+				break;
+			}
+		}
+	}
+	return { ticks, needed: needed.sort((x, y) => x - y) };
+}
+
+/** The block summaries of `wanted` (undefined where missing), from queued writes or one bulkGet. */
+async function fetchBlocks(db: TickscopeDb, snap: TickSnapshot, wanted: SummaryRow[]): Promise<(BlockRow | undefined)[]> {
+	const out = wanted.map((s) => snap.inflightBlocks.get(s.t0));
+	const missing = wanted.map((s, i) => (out[i] ? -1 : i)).filter((i) => i >= 0);
+	if (missing.length === 0) return out;
+	const got = await db.blocks.bulkGet(missing.map((i): [number, number] => [snap.seriesId, wanted[i].t0]));
+	missing.forEach((i, j) => (out[i] = got[j]));
+	return out;
 }
 
 /**
