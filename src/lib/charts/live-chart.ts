@@ -1,8 +1,21 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { untrack } from 'svelte';
 import type { Attachment } from 'svelte/attachments';
 import type { Anomaly } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
+
+/** A frozen stretch of history the chart shows instead of the live window. */
+export interface FrozenView {
+	/** The series shown (a view can outlive a switch of the live window). */
+	readonly seriesKey: string;
+	readonly from: number;
+	readonly to: number;
+	readonly t: Float64Array;
+	readonly v: Float64Array;
+	readonly decimated: boolean;
+	readonly anomalies: readonly Anomaly[];
+}
 
 /** What a live chart draws from: contiguous column views and the flags inside them. */
 export interface LiveChartSource {
@@ -10,7 +23,11 @@ export interface LiveChartSource {
 	readonly window: { column(c: number): Float64Array };
 	readonly chartAnomalies: readonly Anomaly[];
 	readonly windowSeries: SeriesInfo | null;
+	/** Set while the person looks at history (paused, zoomed or panned): drawn instead of `window`. */
+	readonly view: FrozenView | null;
 	onRedraw(listener: () => void): () => void;
+	/** Asks for [from, to] of history at about `points` pixels (wheel zoom, drag-select). */
+	showRange?(from: number, to: number, points: number): void;
 }
 
 export interface LiveChartOptions {
@@ -20,10 +37,26 @@ export interface LiveChartOptions {
 }
 
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const dayClock = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false });
+const fineClock = new Intl.DateTimeFormat(undefined, {
+	hour: '2-digit',
+	minute: '2-digit',
+	second: '2-digit',
+	fractionalSecondDigits: 3,
+	hour12: false
+});
+const DAY_MS = 86_400_000;
 
-/** `14:03:07` for an epoch-ms axis split. */
-function clockLabel(t: number): string {
-	return clock.format(t);
+/** Axis labels: `14:03:07` within a day or two, `Nov 25, 14:03` for longer spans. */
+function axisLabels(u: uPlot, splits: number[]): string[] {
+	const span = (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0);
+	const format = span > 2 * DAY_MS ? dayClock : clock;
+	return splits.map((t) => format.format(t));
+}
+
+/** The cursor readout's time: milliseconds shown, the date too when the view spans days. */
+function readoutTime(t: number, span: number): string {
+	return span > 2 * DAY_MS ? `${dayClock.format(t)}:${new Date(t).getSeconds().toString().padStart(2, '0')}` : fineClock.format(t);
 }
 
 /** Fills and outlines one gap-free stretch [from, to) of the band. */
@@ -98,6 +131,98 @@ function valueRange(ys: Float64Array): uPlot.Range.MinMax {
 	return [min - span * Y_PAD, max + span * Y_PAD];
 }
 
+/** Wheel zoom per notch: out by this factor, in by its inverse. */
+const WHEEL_ZOOM = 1.25;
+
+/**
+ * Time navigation and the cursor readout: the wheel zooms around the pointer (with Shift, or a
+ * sideways wheel, it pans), dragging selects a range to zoom into, and a readout shows the time
+ * and value of the tick under the pointer (as text, never HTML).
+ */
+function navigation(source: LiveChartSource, node: HTMLElement): uPlot.Plugin {
+	const readout = document.createElement('div');
+	readout.className = 'chart-readout';
+	readout.dataset.testid = 'chart-readout';
+	readout.hidden = true;
+	let chart: uPlot | null = null;
+	const pixels = (u: uPlot) => u.bbox.width / devicePixelRatio;
+	const range = (u: uPlot) => ({ min: u.scales.x.min ?? 0, max: u.scales.x.max ?? 0 });
+
+	// Keyboard (the chart takes focus): arrows pan by a quarter, + and − zoom by 2.
+	const onKey = (event: KeyboardEvent) => {
+		if (!chart || !source.showRange) return;
+		const { min, max } = range(chart);
+		const span = max - min;
+		if (!(span > 0)) return;
+		const mid = (min + max) / 2;
+		if (event.key === 'ArrowLeft') source.showRange(min - span / 4, max - span / 4, pixels(chart));
+		else if (event.key === 'ArrowRight') source.showRange(min + span / 4, max + span / 4, pixels(chart));
+		else if (event.key === '+' || event.key === '=') source.showRange(mid - span / 4, mid + span / 4, pixels(chart));
+		else if (event.key === '-') source.showRange(mid - span, mid + span, pixels(chart));
+		else return;
+		event.preventDefault();
+	};
+
+	// The wheel zooms around the pointer; with Shift, or sideways, it pans.
+	const onWheel = (event: WheelEvent) => {
+		if (!chart || !source.showRange) return;
+		event.preventDefault();
+		const { min, max } = range(chart);
+		const span = max - min;
+		if (!(span > 0)) return;
+		if (event.shiftKey || Math.abs(event.deltaX) > Math.abs(event.deltaY)) {
+			const delta = event.shiftKey ? event.deltaY : event.deltaX;
+			const shift = Math.sign(delta) * span * 0.1;
+			source.showRange(min + shift, max + shift, pixels(chart));
+			return;
+		}
+		const at = chart.posToVal(event.offsetX, 'x');
+		const factor = event.deltaY > 0 ? WHEEL_ZOOM : 1 / WHEEL_ZOOM;
+		source.showRange(at - (at - min) * factor, at + (max - at) * factor, pixels(chart));
+	};
+
+	return {
+		hooks: {
+			init: (u) => {
+				chart = u;
+				node.append(readout);
+				node.tabIndex = 0;
+				node.addEventListener('keydown', onKey);
+				u.over.addEventListener('wheel', onWheel, { passive: false });
+			},
+			destroy: (u) => {
+				readout.remove();
+				node.removeEventListener('keydown', onKey);
+				u.over.removeEventListener('wheel', onWheel);
+				chart = null;
+			},
+			// Dragging across the chart selects a range to zoom into.
+			setSelect: (u) => {
+				const { left, width } = u.select;
+				if (width > 3 && source.showRange) {
+					source.showRange(u.posToVal(left, 'x'), u.posToVal(left + width, 'x'), pixels(u));
+				}
+				if (width > 0) u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+			},
+			setCursor: (u) => {
+				const idx = u.cursor.idx;
+				const xs = u.data[0];
+				if (idx === null || idx === undefined || idx >= xs.length) {
+					readout.hidden = true;
+					delete node.dataset.cursor;
+					return;
+				}
+				const t = xs[idx];
+				const v = u.data[1][idx] as number;
+				const { min, max } = range(u);
+				readout.textContent = `${readoutTime(t, max - min)}  ${v.toLocaleString(undefined, { maximumFractionDigits: 6 })}`;
+				readout.hidden = false;
+				node.dataset.cursor = `${t},${v}`;
+			}
+		}
+	};
+}
+
 /** Radius of an anomaly marker, CSS px. */
 const MARKER_RADIUS_PX = 5;
 
@@ -130,6 +255,8 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 		const band: uPlot.Plugin = {
 			hooks: {
 				drawAxes: (u) => {
+					// History stores ticks, not bands: a frozen view has none.
+					if (source.view) return;
 					const w = source.window;
 					const xs = w.column(0);
 					const lo = w.column(2);
@@ -157,7 +284,7 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 		const markers: uPlot.Plugin = {
 			hooks: {
 				draw: (u) => {
-					const flags = source.chartAnomalies;
+					const flags = source.view ? source.view.anomalies : source.chartAnomalies;
 					if (flags.length === 0) return;
 					const ctx = u.ctx;
 					const [xMin, xMax] = [u.scales.x.min ?? -Infinity, u.scales.x.max ?? Infinity];
@@ -184,14 +311,15 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 			// Timestamps are epoch milliseconds.
 			ms: 1,
 			legend: { show: false },
-			cursor: { drag: { x: false, y: false } },
+			// Dragging across the chart selects a time range to zoom into (see setSelect).
+			cursor: { drag: { x: true, y: false, setScale: false } },
 			scales: {
 				x: { time: true },
 				// The values set the range; the band may run past the edge (a wide band must not
 				// squash the line it is drawn around).
 				y: { range: (self) => valueRange(self.data[1] as Float64Array) }
 			},
-			axes: [{ ...axis, space: 90, values: (_u, splits) => splits.map(clockLabel) }, { ...axis, size: 70 }],
+			axes: [{ ...axis, space: 90, values: axisLabels }, { ...axis, size: 70 }],
 			series: [
 				{},
 				{
@@ -206,26 +334,47 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 					}
 				}
 			],
-			plugins: [band, markers]
+			plugins: [band, markers, navigation(source, node)]
 		};
 		const empty = new Float64Array(0);
 		const u = new uPlot(opts, [empty, empty], node);
 
+		let drawnView: FrozenView | null = null;
 		const draw = () => {
-			const w = source.window;
-			const xs = w.column(0);
-			u.setData([xs, w.column(1)]);
+			const view = source.view;
+			// A frozen view only redraws when it changes (live frames keep coming meanwhile).
+			if (view && view === drawnView) return;
+			drawnView = view;
+			let xs: Float64Array;
+			if (view) {
+				xs = view.t;
+				u.batch(() => {
+					u.setData([view.t, view.v], false);
+					u.setScale('x', { min: view.from, max: view.to });
+				});
+			} else {
+				const w = source.window;
+				xs = w.column(0);
+				u.setData([xs, w.column(1)]);
+				const lo = w.column(2);
+				const hi = w.column(3);
+				node.dataset.band = lo.length > 0 ? `${lo[lo.length - 1]},${hi[hi.length - 1]}` : '';
+			}
 			// Test and inspection hooks: what is drawn right now.
-			node.dataset.seriesKey = source.windowSeries?.key ?? '';
+			node.dataset.mode = view ? 'history' : 'live';
+			node.dataset.seriesKey = view ? view.seriesKey : (source.windowSeries?.key ?? '');
 			node.dataset.points = String(xs.length);
 			node.dataset.firstT = xs.length > 0 ? String(xs[0]) : '';
 			node.dataset.lastT = xs.length > 0 ? String(xs[xs.length - 1]) : '';
-			node.dataset.markers = String(source.chartAnomalies.length);
-			const lo = w.column(2);
-			const hi = w.column(3);
-			node.dataset.band = lo.length > 0 ? `${lo[lo.length - 1]},${hi[hi.length - 1]}` : '';
+			node.dataset.markers = String(view ? view.anomalies.length : source.chartAnomalies.length);
+			node.dataset.decimated = String(view?.decimated ?? false);
+			if (view) {
+				node.dataset.from = String(view.from);
+				node.dataset.to = String(view.to);
+			}
 		};
-		draw();
+		// Untracked: the attachment must not re-run (and rebuild uPlot) when the view state changes.
+		untrack(draw);
 		const unsubscribe = source.onRedraw(draw);
 
 		const resize = new ResizeObserver(() => {

@@ -52,6 +52,23 @@ export function createEngineApi(): EngineApi {
 		setFeedMapping: (id, mapping) => ready().setFeedMapping(id, mapping),
 		removeFeed: (id) => ready().removeFeed(id),
 		flush: () => ready().flush(),
+		async readView(seriesId, from, to, points) {
+			const view = await ready().readView(seriesId, from, to, points);
+			return Comlink.transfer(view, [view.t.buffer, view.v.buffer]);
+		},
+		adjacentAnomaly: (seriesId, t, direction) => ready().adjacentAnomaly(seriesId, t, direction),
+		exportSeries: (seriesId, from, to, format) => ready().exportSeries(seriesId, from, to, format),
+		exportAnomalies: (format, seriesId, from, to) => ready().exportAnomalies(format, seriesId, from, to),
+		deriveSeries: (sourceId, resolution, stat) => ready().deriveSeries(sourceId, resolution, stat),
+		saveView: (name, view) => ready().saveView(name, view),
+		listViews: () => ready().listViews(),
+		deleteView: (id) => ready().deleteView(id),
+		async readCandles(seriesId, resolution, from, to) {
+			const data = await ready().readCandles(seriesId, resolution, from, to);
+			const buffers = Object.values(data.candles).map((column: Float64Array) => column.buffer);
+			if (data.live) buffers.push(data.live.buffer);
+			return Comlink.transfer(data, [...new Set(buffers)]);
+		},
 		async dispose() {
 			await engine?.dispose();
 			engine = null;

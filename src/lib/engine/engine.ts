@@ -22,14 +22,28 @@ import type {
 	EngineSettings,
 	EngineSnapshot,
 	EngineStats,
-	SeriesFrame
+	ExportFile,
+	ExportFormat,
+	SeriesFrame,
+	ViewData
 } from './types';
 import { WatchBuffer } from './watch-buffer';
+import { derivedInfo, derivedKey, derivedValue, MAX_DERIVED, normalizeDerived, type DerivedSpec, type DerivedStat } from './derived';
+import { anomaliesCsv, anomaliesJson, exportFileName, ticksCsv, ticksJson } from '../io/export';
+import { Aggregator, WINDOW_FIELDS } from '../aggregate/aggregator';
+import { CandleBuffer } from '../aggregate/candle-buffer';
+import { emptyCandles, RESOLUTIONS, type Candles, type Resolution } from '../domain/candles';
 
 /** How often the engine advances sources and runs detectors: ~100 batches a second. */
 export const STEP_MS = 10;
 /** Tick rate is measured over this span. */
 const RATE_WINDOW_MS = 1000;
+/** Flags an anomaly-log export carries at most (newest kept). */
+const EXPORT_ANOMALIES_MAX = 1_000_000;
+/** A window is closed for a silent series this long after its end: feed ticks arrive late by up to this. */
+const WINDOW_GRACE_MS = 2000;
+/** Closed aggregate windows are handed to the store this often. */
+const WINDOW_HANDOVER_MS = 500;
 /** Retention runs in the background this often. */
 const RETENTION_INTERVAL_MS = 30_000;
 /** Ticks fed to each detector from history at start, so it does not begin cold after a reload. */
@@ -47,7 +61,8 @@ const SIM_WARMUP_TICKS = 60;
 export const DEFAULT_SETTINGS: EngineSettings = {
 	retentionMs: 60 * 60 * 1000,
 	simulator: defaultSimulatorSettings(),
-	detection: defaultDetection()
+	detection: defaultDetection(),
+	derived: []
 };
 
 const isDetector = (name: string) => DETECTORS.some((factory) => factory.name === name);
@@ -125,6 +140,24 @@ export class Engine {
 	private historyBytes: number | null = null;
 	private rate = { ticks: 0, since: 0, perSecond: 0, simSince: 0, speed: 0 };
 	private timers: ReturnType<typeof setInterval>[] = [];
+	/** Closed windows not yet handed to the store, by seriesId · RESOLUTIONS.length + resolution. */
+	private readonly closedWindows = new Map<number, CandleBuffer>();
+	/** Tumbling windows (1 s … 1 h) of every series, updated per tick in O(1) without allocation. */
+	private readonly aggregator = new Aggregator({
+		closed: (slot, resolution, t, open, high, low, close, count, sum, volume) => {
+			const key = slot * RESOLUTIONS.length + resolution;
+			let buffer = this.closedWindows.get(key);
+			if (!buffer) this.closedWindows.set(key, (buffer = new CandleBuffer()));
+			buffer.push(t, open, high, low, close, count, sum, volume);
+		}
+	});
+	/** Derived series by the (source series · RESOLUTIONS.length + resolution) whose windows feed them. */
+	private readonly derivedBy = new Map<number, { id: number; stat: DerivedStat }[]>();
+	private readonly derivedIds = new Set<number>();
+	/** For a volume series, the id of its price series (same key up to the last `/`), else -1. */
+	private priceOf = new Int32Array(0);
+	/** Series ids by key prefix and kind, to pair a price with its volume whichever comes first. */
+	private readonly pairs = new Map<string, { price?: number; volume?: number }>();
 	/** Set by halt(): nothing may start running afterwards. */
 	private halted = false;
 
@@ -153,6 +186,7 @@ export class Engine {
 			...options.simulator
 		});
 		this.settings.detection = normalizeDetection(settings?.detection, isDetector);
+		this.settings.derived = normalizeDerived(settings?.derived);
 		const ids = await this.store.maxIds();
 		this.nextAnomalyId = ids.anomaly + 1;
 		this.scoreboard.restore(counters, ids.truth, await this.store.openTruths());
@@ -163,6 +197,8 @@ export class Engine {
 			if (head.lastV !== undefined) this.lastV[head.info.id] = head.lastV;
 		}
 		this.startSimulator(this.settings.simulator);
+		// Derived series whose source is in the history (a feed's may come back only when it does).
+		for (const spec of this.settings.derived) this.startDerived(spec);
 		const anomalies = await this.store.recentAnomalies(SNAPSHOT_ANOMALIES);
 		this.rate.since = this.now();
 		// The snapshot lists every series; frames only announce ones that appear later.
@@ -291,6 +327,9 @@ export class Engine {
 		this.lastT[id] = t;
 		this.lastV[id] = v;
 		this.store.append(id, t, v);
+		this.aggregator.push(id, t, v);
+		const price = this.priceOf[id];
+		if (price >= 0) this.aggregator.addVolume(price, t, v);
 		const detector = this.detectors[id];
 		const score = detector.update(t, v);
 		if (score >= detector.threshold) this.flag(id, t, v, score, detector);
@@ -344,7 +383,7 @@ export class Engine {
 
 	/** Ids of the series the sources produce now: the simulator's and every feed's. */
 	private activeIds(): number[] {
-		return [...this.simIds, ...this.feedSeries];
+		return [...this.simIds, ...this.feedSeries, ...this.derivedIds];
 	}
 
 	watch(seriesId: number, windowSize: number): void {
@@ -365,6 +404,64 @@ export class Engine {
 				this.problems.set('read-failed', `Reading history failed (${describe(error)}); showing live ticks only.`);
 				if (this.watches[seriesId] === buffer) buffer.setInitial(new Float64Array(0), new Float64Array(0), []);
 			});
+	}
+
+	/** Ticks of [from, to] for a chart looking at history: min/max per pixel when there are more. */
+	async readView(seriesId: number, from: number, to: number, points: number): Promise<ViewData> {
+		const [ticks, anomalies] = await Promise.all([
+			this.store.readDecimated(seriesId, from, to, Math.max(1, Math.floor(points))),
+			this.store.anomaliesInRange(seriesId, from, to, WATCH_ANOMALIES)
+		]);
+		return { t: ticks.t, v: ticks.v, decimated: ticks.decimated, anomalies };
+	}
+
+	/**
+	 * One series' ticks in [from, to] (stored and in memory) as a CSV or JSON file. The text is
+	 * built in chunks (no one giant string) and handed over as a Blob, which crosses to the page
+	 * without a copy.
+	 */
+	async exportSeries(seriesId: number, from: number, to: number, format: ExportFormat): Promise<ExportFile> {
+		const info = this.series.find((s) => s.id === seriesId);
+		if (!info) throw new Error(`no series ${seriesId}`);
+		const ticks = await this.store.readRange(seriesId, from, to);
+		const parts = Array.from(format === 'csv' ? ticksCsv(ticks) : ticksJson(ticks, info));
+		return {
+			blob: new Blob(parts, { type: format === 'csv' ? 'text/csv' : 'application/json' }),
+			name: exportFileName(info.key, 'ticks', format, this.now()),
+			rows: ticks.t.length
+		};
+	}
+
+	/** The anomaly log (every stored flag, or one series' in [from, to]) as a CSV or JSON file. */
+	async exportAnomalies(format: ExportFormat, seriesId?: number, from = -Infinity, to = Infinity): Promise<ExportFile> {
+		// Flags are read from IndexedDB: the newest ones must be there first.
+		await this.flush();
+		const anomalies =
+			seriesId === undefined ? (await this.store.recentAnomalies(EXPORT_ANOMALIES_MAX)).reverse() : await this.store.anomaliesInRange(seriesId, from, to, EXPORT_ANOMALIES_MAX);
+		const keys = new Map(this.series.map((s) => [s.id, s.key]));
+		const parts = Array.from(format === 'csv' ? anomaliesCsv(anomalies, keys) : anomaliesJson(anomalies, keys));
+		const key = seriesId === undefined ? 'all-series' : (keys.get(seriesId) ?? `series-${seriesId}`);
+		return {
+			blob: new Blob(parts, { type: format === 'csv' ? 'text/csv' : 'application/json' }),
+			name: exportFileName(key, 'anomalies', format, this.now()),
+			rows: anomalies.length
+		};
+	}
+
+	saveView(name: string, view: unknown): Promise<number> {
+		return this.store.saveView(name, view);
+	}
+
+	listViews(): Promise<{ id: number; name: string; createdAt: number; view: unknown }[]> {
+		return this.store.listViews();
+	}
+
+	deleteView(id: number): Promise<void> {
+		return this.store.deleteView(id);
+	}
+
+	adjacentAnomaly(seriesId: number, t: number, direction: -1 | 1): Promise<Anomaly | null> {
+		return this.store.adjacentAnomaly(seriesId, t, direction);
 	}
 
 	unwatch(seriesId: number): void {
@@ -406,6 +503,7 @@ export class Engine {
 	}
 
 	flush(): Promise<void> {
+		this.handOverWindows();
 		return this.store.flush();
 	}
 
@@ -470,6 +568,14 @@ export class Engine {
 		if (this.halted) return;
 		this.store.start();
 		this.timers.push(setInterval(() => this.step(), STEP_MS));
+		// A silent series still gets its last windows closed; closed windows reach the store before
+		// its once-a-second flush.
+		this.timers.push(
+			setInterval(() => {
+				this.aggregator.closeUpTo(this.now() - WINDOW_GRACE_MS);
+				this.handOverWindows();
+			}, WINDOW_HANDOVER_MS)
+		);
 		this.timers.push(setInterval(() => void this.enforceRetention(), RETENTION_INTERVAL_MS));
 		const measure = async () => {
 			this.historyBytes = await this.estimateBytes();
@@ -530,8 +636,8 @@ export class Engine {
 	}
 
 	private async saveSettings(): Promise<void> {
-		const { retentionMs, simulator, detection } = this.settings;
-		await this.store.saveSettings({ retentionMs, simulator: { ...simulator }, detection: structuredClone(detection) });
+		const { retentionMs, simulator, detection, derived } = this.settings;
+		await this.store.saveSettings({ retentionMs, simulator: { ...simulator }, detection: structuredClone(detection), derived: structuredClone(derived) });
 	}
 
 	private register(info: SeriesInfo, isNew: boolean): SeriesInfo {
@@ -549,13 +655,93 @@ export class Engine {
 			const labelled = new Uint8Array(size);
 			labelled.set(this.labelled);
 			this.labelled = labelled;
+			const priceOf = new Int32Array(size).fill(-1);
+			priceOf.set(this.priceOf);
+			this.priceOf = priceOf;
 		}
+		this.pairWithPartner(info);
 		this.detectors[info.id] = this.createDetector(info);
 		if (isNew) {
 			this.seriesAdded.push(info);
 			this.store.putSeries(info);
 		}
 		return info;
+	}
+
+	/** A volume series adds its values to its price series' windows (candles carry volume). */
+	private pairWithPartner(info: SeriesInfo): void {
+		if (info.kind !== 'price' && info.kind !== 'volume') return;
+		const prefix = info.key.slice(0, info.key.lastIndexOf('/'));
+		let pair = this.pairs.get(prefix);
+		if (!pair) this.pairs.set(prefix, (pair = {}));
+		pair[info.kind] = info.id;
+		if (pair.price !== undefined && pair.volume !== undefined) this.priceOf[pair.volume] = pair.price;
+	}
+
+	/** Closed windows go to the store (written with the next flush); live windows stay open. */
+	private handOverWindows(): void {
+		for (const [key, buffer] of this.closedWindows) {
+			if (buffer.length === 0) continue;
+			const seriesId = Math.floor(key / RESOLUTIONS.length);
+			const candles = buffer.drain();
+			this.store.putCandles(seriesId, RESOLUTIONS[key % RESOLUTIONS.length].name, candles);
+			// Derived series get one tick per closed window, stamped at the window's start.
+			const derived = this.derivedBy.get(key);
+			if (!derived) continue;
+			for (let i = 0; i < candles.t.length; i++) {
+				for (const { id, stat } of derived) {
+					const value = derivedValue(stat, candles.high[i], candles.low[i], candles.count[i], candles.sum[i], candles.volume[i]);
+					if (Number.isFinite(value)) this.ingest(id, candles.t[i], value);
+				}
+			}
+		}
+	}
+
+	/**
+	 * A new series made of one statistic of another's windows (e.g. trades per minute), charted
+	 * and watched by detectors like any other; kept in the settings, so it comes back after a reload.
+	 */
+	async deriveSeries(sourceId: number, resolution: Resolution, stat: DerivedStat): Promise<SeriesInfo> {
+		const source = this.series.find((s) => s.id === sourceId);
+		if (!source) throw new Error(`no series ${sourceId}`);
+		const spec: DerivedSpec = { sourceKey: source.key, resolution, stat };
+		const existing = this.byKey.get(derivedKey(spec));
+		if (existing && this.derivedIds.has(existing.id)) return existing;
+		if (this.settings.derived.length >= MAX_DERIVED) throw new Error(`At most ${MAX_DERIVED} derived series.`);
+		this.settings.derived.push(spec);
+		const info = this.startDerived(spec);
+		await this.saveSettings();
+		if (!info) throw new Error(`no series ${source.key}`);
+		return info;
+	}
+
+	private startDerived(spec: DerivedSpec): SeriesInfo | null {
+		const source = this.byKey.get(spec.sourceKey);
+		if (!source) return null;
+		const index = RESOLUTIONS.findIndex((r) => r.name === spec.resolution);
+		let info = this.byKey.get(derivedKey(spec));
+		if (!info) info = this.register(derivedInfo(this.nextSeriesId, source, spec), true);
+		const key = source.id * RESOLUTIONS.length + index;
+		const list = this.derivedBy.get(key) ?? [];
+		if (!list.some((d) => d.id === info.id)) list.push({ id: info.id, stat: spec.stat });
+		this.derivedBy.set(key, list);
+		this.derivedIds.add(info.id);
+		this.activeChanged = true;
+		return info;
+	}
+
+	/**
+	 * Windows of one series at one resolution over [from, to]: the closed ones from history and the
+	 * one still open (`live`, null when none), for candlesticks and aggregate charts.
+	 */
+	async readCandles(seriesId: number, resolution: Resolution, from: number, to: number): Promise<{ candles: Candles; live: Float64Array | null }> {
+		const index = RESOLUTIONS.findIndex((r) => r.name === resolution);
+		if (index < 0) return { candles: emptyCandles(), live: null };
+		this.handOverWindows();
+		const candles = await this.store.readCandles(seriesId, resolution, from, to);
+		const live = new Float64Array(WINDOW_FIELDS);
+		const open = this.aggregator.peek(seriesId, index, live) && live[0] <= to && live[0] + RESOLUTIONS[index].ms > from;
+		return { candles, live: open ? live : null };
 	}
 
 	private flag(seriesId: number, t: number, v: number, score: number, detector: Detector): void {

@@ -1,4 +1,6 @@
 import type { Anomaly } from '../domain/anomaly';
+import type { Candles, Resolution } from '../domain/candles';
+import type { DerivedSpec, DerivedStat } from './derived';
 import type { SeriesInfo } from '../domain/series';
 import type { DetectionSettings } from '../detectors/detection-settings';
 import type { FeedMapping } from '../sources/parsers/mapping';
@@ -15,6 +17,8 @@ export interface EngineSettings {
 	retentionMs: number;
 	simulator: SimulatorSettings;
 	detection: DetectionSettings;
+	/** Series made of another series' window statistics, in the order they were made. */
+	derived: DerivedSpec[];
 }
 
 export interface EngineStats {
@@ -130,5 +134,46 @@ export interface EngineApi {
 	setDetection(patch: { seriesKey?: string; detector?: string; sensitivity?: number }): Promise<DetectionSettings>;
 	/** Writes everything buffered to IndexedDB now. */
 	flush(): Promise<void>;
+	/** Ticks of [from, to] (stored and in memory), decimated to about `points` when there are more. */
+	readView(seriesId: number, from: number, to: number, points: number): Promise<ViewData>;
+	/** Tumbling windows (candles) of a series over [from, to], plus the one still open. */
+	readCandles(seriesId: number, resolution: Resolution, from: number, to: number): Promise<CandleData>;
+	/** One series' ticks in [from, to] as a file (use ±Infinity for all of it). */
+	exportSeries(seriesId: number, from: number, to: number, format: ExportFormat): Promise<ExportFile>;
+	/** The anomaly log as a file: every series, or one series in [from, to]. */
+	exportAnomalies(format: ExportFormat, seriesId?: number, from?: number, to?: number): Promise<ExportFile>;
+	/** Makes a series of one statistic of another's windows (e.g. ticks per minute); returns it. */
+	deriveSeries(sourceId: number, resolution: Resolution, stat: DerivedStat): Promise<SeriesInfo>;
+	/** Saves a named view (what the UI puts in it is the UI's business); returns its id. */
+	saveView(name: string, view: unknown): Promise<number>;
+	/** Saved views, newest first; each `view` as stored (the UI checks it). */
+	listViews(): Promise<{ id: number; name: string; createdAt: number; view: unknown }[]>;
+	deleteView(id: number): Promise<void>;
+	/** The series' flag nearest before (`-1`) or after (`1`) time `t`, or null. */
+	adjacentAnomaly(seriesId: number, t: number, direction: -1 | 1): Promise<Anomaly | null>;
 	dispose(): Promise<void>;
+}
+
+export type ExportFormat = 'csv' | 'json';
+
+export interface ExportFile {
+	blob: Blob;
+	/** A safe download name, e.g. `sim-markets-ABC-price-ticks-2026-11-25T12-00-00Z.csv`. */
+	name: string;
+	rows: number;
+}
+
+export interface CandleData {
+	candles: Candles;
+	/** The open window: t, open, high, low, close, count, sum, volume; null when none. */
+	live: Float64Array | null;
+}
+
+/** A stretch of history for the chart: at most 2 points (min and max) per pixel when decimated. */
+export interface ViewData {
+	t: Float64Array;
+	v: Float64Array;
+	decimated: boolean;
+	/** Flags inside the range, oldest first (capped). */
+	anomalies: Anomaly[];
 }

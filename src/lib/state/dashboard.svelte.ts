@@ -7,6 +7,12 @@ import { feedUrlProblem } from './feed-url';
 import { SCENARIOS } from '../sources/simulator/scenario-info';
 import { decimalsOf } from './format';
 import { ChartWindow } from './chart-window';
+import { resolutionMs, type Resolution } from '../domain/candles';
+import type { CandleData, ExportFormat } from '../engine/types';
+import { download } from './download';
+import type { DerivedStat } from '../engine/derived';
+import { choiceFor } from '../detectors/detection-settings';
+import { cleanViewName, parseNamedView, type NamedView, type SavedView } from './named-view';
 import { connectEngine, type EngineClient } from './engine-client';
 import { clampWindow, WINDOW_DEFAULT } from './settings';
 
@@ -18,6 +24,29 @@ const STATS_INTERVAL_MS = 250;
 const SUMMARY_INTERVAL_MS = 100;
 /** Rows of the latest-ticks table. */
 const LATEST_ROWS = 10;
+
+/**
+ * A frozen stretch of one series' history, drawn instead of the live window: the person paused,
+ * zoomed or panned. Ticks may be decimated (min and max per pixel column) for long ranges.
+ */
+export interface HistoryView {
+	seriesKey: string;
+	from: number;
+	to: number;
+	t: Float64Array;
+	v: Float64Array;
+	decimated: boolean;
+	anomalies: Anomaly[];
+	/** A fetch for this range is on its way; the previous data is drawn meanwhile. */
+	loading: boolean;
+}
+
+/** Points fetched for a reopened view's range (about a wide chart's pixel width). */
+const VIEW_POINTS = 1200;
+/** Candles the candle chart shows, newest last. */
+const CANDLES_SHOWN = 120;
+/** Narrowest time span the chart zooms to, ms. */
+const MIN_SPAN_MS = 50;
 
 export interface LatestTick {
 	t: number;
@@ -57,6 +86,14 @@ export class Dashboard {
 	windowFirst = $state<number | null>(null);
 	/** Decimals the selected series is quoted in (read off its values). */
 	decimals = $state(2);
+	/** null: the chart follows the newest ticks. Otherwise the stretch of history it shows. */
+	view = $state.raw<HistoryView | null>(null);
+	/** null: ticks are charted. Otherwise candles of this window length. */
+	aggregation = $state<Resolution | null>(null);
+	/** Views the person saved, newest first. */
+	savedViews = $state.raw<SavedView[]>([]);
+	/** The newest candles of the selected series at `aggregation`; read by the candle chart. */
+	candles: CandleData | null = null;
 
 	/** The selected series' chart window; read by the chart on redraw. */
 	readonly window = new ChartWindow(WINDOW_DEFAULT);
@@ -75,6 +112,11 @@ export class Dashboard {
 	/** Flags not yet in the log, newest last: the log follows at the summary rate. */
 	private pendingAnomalies: Anomaly[] = [];
 	private disposed = false;
+	private candleTimer: ReturnType<typeof setInterval> | null = null;
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	private readonly candleListeners = new Set<() => void>();
+	/** Numbers view requests, so a slow answer for an old range never replaces a newer one. */
+	private viewRequest = 0;
 	/** The window is showing the selected series (its first frame has come in). */
 	private windowReady = false;
 
@@ -127,6 +169,7 @@ export class Dashboard {
 			this.stats = snapshot.stats;
 			this.retentionMs = snapshot.settings.retentionMs;
 			this.phase = 'live';
+			void this.loadViews();
 			// The engine already streams the first live series (watchFirst).
 			if (snapshot.activeSeries.length > 0) {
 				this.selectedId = snapshot.activeSeries[0];
@@ -145,6 +188,10 @@ export class Dashboard {
 		this.selectedId = seriesId;
 		this.windowReady = false;
 		this.latest = [];
+		this.viewRequest++;
+		this.view = null;
+		this.candles = null;
+		if (this.aggregation) void this.refreshCandles();
 		void this.client.api.watch(seriesId, this.windowSize);
 	}
 
@@ -204,6 +251,218 @@ export class Dashboard {
 		await this.client?.api.flush();
 	}
 
+	/**
+	 * Charts candles of `resolution` windows instead of ticks (null: back to ticks). The newest
+	 * CANDLES_SHOWN windows are fetched at once and then every second (or every window, if shorter).
+	 */
+	setAggregation(resolution: Resolution | null): void {
+		this.aggregation = resolution;
+		this.candles = null;
+		if (this.candleTimer) clearInterval(this.candleTimer);
+		this.candleTimer = null;
+		if (!resolution) return;
+		void this.refreshCandles();
+		this.candleTimer = setInterval(() => void this.refreshCandles(), Math.min(1000, resolutionMs(resolution)));
+	}
+
+	private async refreshCandles(): Promise<void> {
+		const client = this.client;
+		const resolution = this.aggregation;
+		const seriesId = this.selectedId;
+		if (!client || !resolution || seriesId === null) return;
+		// The newest tick's time, not the wall clock: a simulator may run ahead of it or be paused.
+		const to = this.window.length > 0 ? this.window.xs[this.window.length - 1] : Date.now();
+		const data = await client.api.readCandles(seriesId, resolution, to - CANDLES_SHOWN * resolutionMs(resolution), to);
+		if (client !== this.client || resolution !== this.aggregation || seriesId !== this.selectedId) return;
+		this.candles = data;
+		for (const listener of this.candleListeners) listener();
+	}
+
+	/** The candle chart calls back when new candles are in; returns the unsubscribe. */
+	onCandles(listener: () => void): () => void {
+		this.candleListeners.add(listener);
+		return () => this.candleListeners.delete(listener);
+	}
+
+	/**
+	 * Downloads the selected series' ticks: what the chart shows (`shown`) or all of its history.
+	 * Resolves to the number of rows written.
+	 */
+	async exportSeries(format: ExportFormat, scope: 'shown' | 'all'): Promise<number> {
+		if (!this.client || this.selectedId === null) return 0;
+		const range = scope === 'shown' ? this.shownRange() : null;
+		const file = await this.client.api.exportSeries(this.selectedId, range?.from ?? -Infinity, range?.to ?? Infinity, format);
+		download(file.blob, file.name);
+		return file.rows;
+	}
+
+	/** Downloads the anomaly log of every series. */
+	async exportAnomalies(format: ExportFormat): Promise<number> {
+		if (!this.client) return 0;
+		const file = await this.client.api.exportAnomalies(format);
+		download(file.blob, file.name);
+		return file.rows;
+	}
+
+	/** What the chart shows now, as a view that can be saved and reopened. */
+	currentView(): NamedView | null {
+		const series = this.selected;
+		if (!series || !this.detection) return null;
+		return {
+			seriesKey: series.key,
+			range: this.view ? { from: this.view.from, to: this.view.to } : null,
+			windowSize: this.windowSize,
+			aggregation: this.aggregation,
+			detection: choiceFor(this.detection, series.key)
+		};
+	}
+
+	/** Saves the current view under `name`; a plain-words problem comes back instead when it cannot. */
+	async saveView(name: string): Promise<string | null> {
+		const clean = cleanViewName(name);
+		if (!clean) return 'Give the view a name.';
+		const view = this.currentView();
+		if (!view || !this.client) return 'Pick a series first.';
+		await this.client.api.saveView(clean, view);
+		await this.loadViews();
+		return null;
+	}
+
+	async loadViews(): Promise<void> {
+		if (!this.client) return;
+		const rows = await this.client.api.listViews();
+		this.savedViews = rows.flatMap((row) => {
+			const view = parseNamedView(row.view);
+			return view ? [{ id: row.id, name: row.name, createdAt: row.createdAt, view }] : [];
+		});
+	}
+
+	async deleteView(id: number): Promise<void> {
+		await this.client?.api.deleteView(id);
+		await this.loadViews();
+	}
+
+	/** Reopens a saved view; a plain-words problem comes back when its series is gone. */
+	async openView(saved: SavedView): Promise<string | null> {
+		const { view } = saved;
+		const series = this.series.find((s) => s.key === view.seriesKey);
+		if (!series) return `The series ${view.seriesKey} of “${saved.name}” is not in the history any more.`;
+		this.select(series.id);
+		if (view.windowSize !== this.windowSize) this.setWindowSize(view.windowSize);
+		if (this.detection) {
+			const now = choiceFor(this.detection, series.key);
+			if (now.detector !== view.detection.detector || now.sensitivity !== view.detection.sensitivity) {
+				await this.setDetection({ seriesKey: series.key, ...view.detection });
+			}
+		}
+		this.setAggregation(view.aggregation);
+		if (view.range) await this.showRange(view.range.from, view.range.to, VIEW_POINTS);
+		else this.goLive();
+		return null;
+	}
+
+	/**
+	 * Makes a series of one statistic of the selected series' windows at the current aggregation
+	 * (e.g. ticks per minute), and shows it: detectors watch it like any other series.
+	 */
+	async deriveSeries(stat: DerivedStat): Promise<string | null> {
+		if (!this.client || this.selectedId === null || !this.aggregation) return 'Pick a series and a window length first.';
+		try {
+			const info = await this.client.api.deriveSeries(this.selectedId, this.aggregation, stat);
+			if (!this.series.some((s) => s.id === info.id)) this.series = this.series.concat(info);
+			this.setAggregation(null);
+			this.select(info.id);
+			return null;
+		} catch (error) {
+			return error instanceof Error ? error.message : String(error);
+		}
+	}
+
+	/** Freezes the chart on what it shows now; ticks keep arriving and being stored meanwhile. */
+	pause(): void {
+		if (this.view) return;
+		const t = this.window.xs.slice();
+		const v = this.window.ys.slice();
+		if (t.length === 0) return;
+		const seriesKey = this.windowSeries?.key ?? '';
+		this.view = { seriesKey, from: t[0], to: t[t.length - 1], t, v, decimated: false, anomalies: this.chartAnomalies.slice(), loading: false };
+		this.notifyRedraw();
+	}
+
+	/** Back to following the newest ticks: the live window kept filling while paused. */
+	goLive(): void {
+		this.viewRequest++;
+		this.view = null;
+		this.notifyRedraw();
+	}
+
+	/** The time span the chart shows now (live: its window's extent). */
+	shownRange(): { from: number; to: number } | null {
+		if (this.view) return { from: this.view.from, to: this.view.to };
+		const xs = this.window.xs;
+		return xs.length > 0 ? { from: xs[0], to: xs[xs.length - 1] } : null;
+	}
+
+	/**
+	 * Shows [from, to] from history, decimated to about `points` pixels. The chart rescales at
+	 * once with what it has; the fetched ticks replace it when they come.
+	 */
+	async showRange(from: number, to: number, points: number): Promise<void> {
+		const client = this.client;
+		const seriesId = this.selectedId;
+		if (!client || seriesId === null || !(to > from)) return;
+		if (to - from < MIN_SPAN_MS) {
+			const mid = (from + to) / 2;
+			[from, to] = [mid - MIN_SPAN_MS / 2, mid + MIN_SPAN_MS / 2];
+		}
+		const seriesKey = this.selected?.key ?? '';
+		// The window may still hold the previous series (a view reopened right after a switch).
+		if (!this.view && this.windowSeries?.id === seriesId) this.pause();
+		const request = ++this.viewRequest;
+		const keep = this.view?.seriesKey === seriesKey ? this.view : null;
+		const shown = keep ?? { t: new Float64Array(0), v: new Float64Array(0), decimated: false, anomalies: [] };
+		this.view = { ...shown, seriesKey, from, to, loading: true };
+		this.notifyRedraw();
+		const result = await client.api.readView(seriesId, from, to, Math.max(16, Math.round(points)));
+		if (request !== this.viewRequest || client !== this.client) return;
+		this.view = { seriesKey, from, to, t: result.t, v: result.v, decimated: result.decimated, anomalies: result.anomalies, loading: false };
+		this.notifyRedraw();
+	}
+
+	/** Zooms by `factor` (< 1 in, > 1 out) around time `at` (default: the middle). */
+	zoom(factor: number, points: number, at?: number): Promise<void> {
+		const range = this.shownRange();
+		if (!range) return Promise.resolve();
+		const centre = at ?? (range.from + range.to) / 2;
+		return this.showRange(centre - (centre - range.from) * factor, centre + (range.to - centre) * factor, points);
+	}
+
+	/** Moves the shown span by `fraction` of its width (negative: back in time). */
+	pan(fraction: number, points: number): Promise<void> {
+		const range = this.shownRange();
+		if (!range) return Promise.resolve();
+		const shift = (range.to - range.from) * fraction;
+		return this.showRange(range.from + shift, range.to + shift, points);
+	}
+
+	/**
+	 * Centres the chart on the selected series' flag before (`-1`) or after (`1`) the middle of
+	 * what is shown (live: before the newest tick), keeping the span. Resolves to false when there
+	 * is none that way.
+	 */
+	async jumpToAnomaly(direction: -1 | 1, points: number): Promise<boolean> {
+		const client = this.client;
+		const range = this.shownRange();
+		if (!client || this.selectedId === null || !range) return false;
+		// Live, the newest flag is the "previous" one; in history, flags are counted from the middle.
+		const from = this.view ? (range.from + range.to) / 2 : range.to + 1;
+		const found = await client.api.adjacentAnomaly(this.selectedId, from, direction);
+		if (!found) return false;
+		const half = Math.max((range.to - range.from) / 2, MIN_SPAN_MS);
+		await this.showRange(found.t - half, found.t + half, points);
+		return true;
+	}
+
 	/** The chart calls back on every frame that changed its data; returns the unsubscribe. */
 	onRedraw(listener: () => void): () => void {
 		this.redrawListeners.add(listener);
@@ -213,6 +472,7 @@ export class Dashboard {
 	dispose(): void {
 		this.disposed = true;
 		cancelAnimationFrame(this.frameRequest);
+		if (this.candleTimer) clearInterval(this.candleTimer);
 		this.client?.dispose();
 		this.client = null;
 		this.redrawListeners.clear();

@@ -6,9 +6,18 @@ const timeFormat = new Intl.DateTimeFormat(undefined, {
 	hour12: false
 });
 
-/** `14:03:07.125` in local time. */
-export function formatTime(t: number): string {
-	return timeFormat.format(t);
+const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
+	month: 'short',
+	day: 'numeric',
+	hour: '2-digit',
+	minute: '2-digit',
+	second: '2-digit',
+	hour12: false
+});
+
+/** `14:03:07.125` in local time; with the date (`Nov 25, 14:03:07`) when `span` covers more than a day. */
+export function formatTime(t: number, span = 0): string {
+	return span > 86_400_000 ? dateTimeFormat.format(t) : timeFormat.format(t);
 }
 
 /** Most decimals shown for a value. */
@@ -68,6 +77,7 @@ export function formatBytes(bytes: number | null): string {
 }
 
 export function formatDuration(ms: number): string {
+	if (ms < 60_000) return `${Math.max(0, Math.round(ms / 1000))} s`;
 	const minutes = ms / 60_000;
 	if (minutes < 60) return `${Math.round(minutes)} min`;
 	const hours = minutes / 60;
