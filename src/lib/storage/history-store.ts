@@ -1,15 +1,17 @@
 import type { Anomaly, Truth } from '../domain/anomaly';
-import { emptyCandles, RESOLUTIONS, resolutionMs, type Candles, type Resolution } from '../domain/candles';
+import type { Candles, Resolution } from '../domain/candles';
 import type { SeriesInfo } from '../domain/series';
-import { concatCandles, readStoredCandles, type CandleOps } from './candle-reads';
-import { CandleTail } from './candle-tail';
+import { CandleWriter, type CandleRetention } from './candle-writer';
 import { ChunkIndex, type IndexOp } from './chunk-index';
 import { summarizeBlocks, summarizeChunk } from './chunk-summary';
-import type { BlockRow, CandleHeadsRow, CandleRow, ChunkRow, CountersRow, FeedRow, HeadsRow, SettingsRow, SummaryRow, TickscopeDb, ViewRow } from './db';
+import type { BlockRow, CandleHeadsRow, ChunkRow, CountersRow, FeedRow, HeadsRow, SettingsRow, SummaryRow, TickscopeDb, ViewRow } from './db';
 import { browserStorage, requestPersistence, type BrowserStorage } from './persistence';
-import { deleteOldRows, expireCandles, trimToBytes, type CandleExpiry, type TickRetention } from './retention';
+import { deleteOldRows, expireCandles, trimToBytes, type TickRetention } from './retention';
 import { SeriesBuffer } from './series-buffer';
 import { decimateTicks, readTicks, type TickSnapshot } from './tick-reads';
+import { writeBatch, type WriteBatch } from './write-batch';
+
+export { CANDLE_COMPACT_WINDOWS, DEFAULT_CANDLE_RETENTION } from './candle-writer';
 
 /** How often buffered ticks are written: a crash loses at most this much. */
 export const FLUSH_INTERVAL_MS = 1000;
@@ -17,22 +19,8 @@ export const FLUSH_INTERVAL_MS = 1000;
 export const COMPACT_TICKS = 2048;
 /** Smallest step between two chunk keys of one series (exactly representable, > ulp at 1e12 ms). */
 export const KEY_EPSILON_MS = 1 / 1024;
-/** A series' small candle rows are merged into one once they hold this many windows (64 B each). */
-export const CANDLE_COMPACT_WINDOWS = 512;
 /** Default cap on the estimated bytes of stored ticks (see chunkBytes); the oldest chunks go first. */
 export const DEFAULT_SIZE_CAP_BYTES = 500_000_000;
-const DAY_MS = 86_400_000;
-/**
- * How long candles are kept, per resolution: 'ticks' follows the tick age limit passed to
- * enforceRetention; a number is an age in ms.
- */
-export const DEFAULT_CANDLE_RETENTION: Readonly<Record<Resolution, number | 'ticks'>> = {
-	'1s': 'ticks',
-	'10s': 'ticks',
-	'1m': 30 * DAY_MS,
-	'5m': 30 * DAY_MS,
-	'1h': 30 * DAY_MS
-};
 /** Truths looked at for ones left open at start: far more than can be open at once. */
 const OPEN_TRUTHS_SCAN = 5000;
 /** Delay before retrying a failed write, doubled per failure up to RETRY_MAX_MS. */
@@ -52,7 +40,7 @@ export interface HistoryStoreOptions {
 	onRecovered?: () => void;
 	/** Cap on the estimated bytes of stored ticks that enforceRetention keeps to. */
 	sizeCapBytes?: number;
-	candleRetention?: Partial<Record<Resolution, number | 'ticks'>>;
+	candleRetention?: CandleRetention;
 }
 
 /** Size and extent of a series' history (stored, queued and in memory). */
@@ -71,27 +59,6 @@ export interface StorageEstimate extends BrowserStorage {
 }
 
 export type Counters = Omit<CountersRow, 'key' | 'totalTicks'>;
-
-/** Everything one flush writes, in one transaction. Replaying a batch is safe (puts and range deletes). */
-interface WriteBatch {
-	rows: ChunkRow[];
-	/** Inclusive key ranges [seriesId, from, to] of small chunks replaced by a compacted row. */
-	deletes: [number, number, number][];
-	series: SeriesInfo[];
-	anomalies: Anomaly[];
-	truths: Truth[];
-	counters: CountersRow;
-	/** Every series' newest chunk key and tick, when some series got new ticks. */
-	heads: HeadsRow | null;
-	ticks: number;
-	/** One each per row in `rows`. */
-	summaries: SummaryRow[];
-	blocks: BlockRow[];
-	candleRows: CandleRow[];
-	/** Inclusive key ranges [seriesId, res, from, to] of small candle rows replaced by a compacted row. */
-	candleDeletes: [number, Resolution, number, number][];
-	candleHeads: CandleHeadsRow | null;
-}
 
 export interface SeriesHead {
 	info: SeriesInfo;
@@ -128,13 +95,8 @@ export class HistoryStore {
 	private readonly onRecovered: () => void;
 	/** Every series' chunk summaries: decimated reads, counts and sizes without reading ticks. */
 	private readonly index = new ChunkIndex();
-	/** Candle buffers by `${seriesId}/${res}`. */
-	private readonly candleTails = new Map<string, CandleTail>();
-	private readonly candleDirty = new Set<string>();
-	/** Newest stored window start per `${seriesId}/${res}`, from the last session. */
-	private readonly candleHeads = new Map<string, number>();
+	private readonly candles: CandleWriter;
 	private sizeCapBytes: number;
-	private candleRetention: Record<Resolution, number | 'ticks'>;
 	/** Retention runs one at a time. */
 	private maintenance: Promise<unknown> = Promise.resolve();
 
@@ -145,7 +107,7 @@ export class HistoryStore {
 		this.onProblem = options.onProblem ?? (() => {});
 		this.onRecovered = options.onRecovered ?? (() => {});
 		this.sizeCapBytes = options.sizeCapBytes ?? DEFAULT_SIZE_CAP_BYTES;
-		this.candleRetention = { ...DEFAULT_CANDLE_RETENTION, ...options.candleRetention };
+		this.candles = new CandleWriter(options.candleRetention);
 	}
 
 	/** Loads totals and each series' newest tick; call once before appending. */
@@ -160,7 +122,7 @@ export class HistoryStore {
 		// The summaries load in the background: the first query waits for them, the start does not.
 		void this.ensureIndex().catch(() => {});
 		for (const [id, key, t, v] of stored?.heads ?? []) this.heads.set(id, [key, t, v]);
-		for (const [id, res, t] of candleHeads?.heads ?? []) this.candleHeads.set(`${id}/${res}`, t);
+		this.candles.loadHeads(candleHeads);
 		if (counters) {
 			this.totalTicks = counters.totalTicks;
 			this.counters = {
@@ -380,35 +342,15 @@ export class HistoryStore {
 	 * may close again the window the last session was killed in). Returns how many were taken.
 	 */
 	putCandles(seriesId: number, res: Resolution, candles: Candles): number {
-		const pair = `${seriesId}/${res}`;
-		let tail = this.candleTails.get(pair);
-		if (!tail) this.candleTails.set(pair, (tail = new CandleTail(this.candleHeads.get(pair))));
-		const taken = tail.push(candles);
-		if (taken > 0) this.candleDirty.add(pair);
-		return taken;
+		return this.candles.put(seriesId, res, candles);
 	}
 
 	/**
 	 * Windows of one series at one resolution that overlap [from, to] (start ≤ to and
 	 * start > from − resolution), stored, queued and buffered, oldest first.
 	 */
-	async readCandles(seriesId: number, res: Resolution, from: number, to: number): Promise<Candles> {
-		if (!(from <= to)) return emptyCandles();
-		const ms = resolutionMs(res);
-		const pair = `${seriesId}/${res}`;
-		const tail = this.candleTails.get(pair);
-		// Taken together before reading: memory, and the writes queued, which the read may or may not see.
-		const bound = tail && tail.tailKeys.length > 0 ? tail.tailKeys[0] : Infinity;
-		const memory = tail ? tail.copyRange(from, to, ms) : emptyCandles();
-		const ops: CandleOps[] = this.unwritten.map((batch) => ({
-			deletes: batch.candleDeletes.filter(([id, r]) => id === seriesId && r === res).map(([, , lo, hi]): [number, number] => [lo, hi]),
-			rows: batch.candleRows.filter((row) => row.seriesId === seriesId && row.res === res)
-		}));
-		const stored = await readStoredCandles(this.db, seriesId, res, from, to, ms, bound, ops);
-		return concatCandles([
-			[stored, 0, stored.t.length],
-			[memory, 0, memory.t.length]
-		]);
+	readCandles(seriesId: number, res: Resolution, from: number, to: number): Promise<Candles> {
+		return this.candles.read(this.db, seriesId, res, from, to, this.queuedCandles());
 	}
 
 	/** Saves a named view; returns its id. `view` must be structured-cloneable (plain data). */
@@ -468,8 +410,9 @@ export class HistoryStore {
 		this.sizeCapBytes = maxBytes;
 	}
 
-	setCandleRetention(patch: Partial<Record<Resolution, number | 'ticks'>>): void {
-		this.candleRetention = { ...this.candleRetention, ...patch };
+	/** Candle ages per resolution (see DEFAULT_CANDLE_RETENTION); unnamed ones stay as they are. */
+	setCandleRetention(patch: CandleRetention): void {
+		this.candles.setRetention(patch);
 	}
 
 	/**
@@ -602,24 +545,12 @@ export class HistoryStore {
 		};
 	}
 
-	private candleExpiries(now: number, tickMaxAgeMs: number): CandleExpiry[] {
-		const ids = new Set<number>([...this.index.seriesIds(), ...[...this.candleHeads.keys(), ...this.candleTails.keys()].map((pair) => splitPair(pair)[0])]);
-		const expiries: CandleExpiry[] = [];
-		for (const id of ids) {
-			for (const { name: res } of RESOLUTIONS) {
-				const age = this.candleRetention[res];
-				const cutoff = now - (age === 'ticks' ? tickMaxAgeMs : age);
-				const tail = this.candleTails.get(`${id}/${res}`);
-				// A slow resolution's tail can span weeks: expired rows leave memory too, so they may go.
-				tail?.dropExpired(cutoff);
-				let bound = tail && tail.tailKeys.length > 0 ? tail.tailKeys[0] : Infinity;
-				for (const batch of this.unwritten) {
-					for (const row of batch.candleRows) if (row.seriesId === id && row.res === res && row.t0 < bound) bound = row.t0;
-				}
-				expiries.push({ seriesId: id, res, cutoff, bound });
-			}
-		}
-		return expiries;
+	private candleExpiries(now: number, tickMaxAgeMs: number) {
+		return this.candles.expiries(now, tickMaxAgeMs, this.index.seriesIds(), this.queuedCandles());
+	}
+
+	private queuedCandles() {
+		return this.unwritten.map((batch) => batch.candles);
 	}
 
 	/** Runs maintenance jobs one after another (retention from a timer may meet one from settings). */
@@ -655,9 +586,7 @@ export class HistoryStore {
 			ticks: 0,
 			summaries: [],
 			blocks: [],
-			candleRows: [],
-			candleDeletes: [],
-			candleHeads: null
+			candles: { rows: [], deletes: [], heads: null }
 		};
 		this.pendingSeries = [];
 		this.pendingAnomalies = [];
@@ -710,7 +639,7 @@ export class HistoryStore {
 		}
 		if (batch.ticks > 0) batch.heads = { key: 'heads', heads: [...this.heads].map(([id, [k, t, v]]) => [id, k, t, v]) };
 		this.dirty.clear();
-		this.swapCandles(batch);
+		batch.candles = this.candles.swap();
 		return batch;
 	}
 
@@ -720,28 +649,6 @@ export class HistoryStore {
 		batch.summaries.push(summary);
 		batch.blocks.push(summarizeBlocks(row));
 		this.index.record({ put: summary });
-	}
-
-	private swapCandles(batch: WriteBatch): void {
-		for (const pair of this.candleDirty) {
-			const tail = this.candleTails.get(pair);
-			if (!tail || tail.pendN === 0) continue;
-			const [seriesId, res] = splitPair(pair);
-			if (tail.memoryN >= CANDLE_COMPACT_WINDOWS) {
-				// Window starts strictly increase, so the first window's start is a fresh key.
-				const first = tail.tailKeys.length > 0 ? tail.tailKeys[0] : tail.pend.t[0];
-				if (tail.tailKeys.length > 1) batch.candleDeletes.push([seriesId, res, tail.tailKeys[1], tail.tailKeys[tail.tailKeys.length - 1]]);
-				batch.candleRows.push(tail.merged(seriesId, res, first));
-				tail.clearTail();
-			} else {
-				batch.candleRows.push(tail.pendRow(seriesId, res));
-			}
-			this.candleHeads.set(pair, tail.lastT);
-		}
-		if (batch.candleRows.length > 0) {
-			batch.candleHeads = { key: 'candleHeads', heads: [...this.candleHeads].map(([pair, t]) => [...splitPair(pair), t]) };
-		}
-		this.candleDirty.clear();
 	}
 
 	private async writeQueued(): Promise<void> {
@@ -767,28 +674,8 @@ export class HistoryStore {
 		}
 	}
 
-	private async write(batch: WriteBatch): Promise<void> {
-		const db = this.db;
-		await db.transaction('rw', [db.chunks, db.summaries, db.blocks, db.candles, db.series, db.anomalies, db.truths, db.meta], async () => {
-			for (const [id, from, to] of batch.deletes) {
-				await db.chunks.where('[seriesId+t0]').between([id, from], [id, to], true, true).delete();
-				await db.summaries.where('[seriesId+t0]').between([id, from], [id, to], true, true).delete();
-				await db.blocks.where('[seriesId+t0]').between([id, from], [id, to], true, true).delete();
-			}
-			if (batch.rows.length > 0) await db.chunks.bulkPut(batch.rows);
-			if (batch.summaries.length > 0) await db.summaries.bulkPut(batch.summaries);
-			if (batch.blocks.length > 0) await db.blocks.bulkPut(batch.blocks);
-			for (const [id, res, from, to] of batch.candleDeletes) {
-				await db.candles.where('[seriesId+res+t0]').between([id, res, from], [id, res, to], true, true).delete();
-			}
-			if (batch.candleRows.length > 0) await db.candles.bulkPut(batch.candleRows);
-			if (batch.candleHeads) await db.meta.put(batch.candleHeads);
-			if (batch.series.length > 0) await db.series.bulkPut(batch.series);
-			if (batch.anomalies.length > 0) await db.anomalies.bulkPut(batch.anomalies);
-			if (batch.truths.length > 0) await db.truths.bulkPut(batch.truths);
-			await db.meta.put(batch.counters);
-			if (batch.heads) await db.meta.put(batch.heads);
-		});
+	private write(batch: WriteBatch): Promise<void> {
+		return writeBatch(this.db, batch);
 	}
 
 	private nextDelayMs(): number {
@@ -839,11 +726,6 @@ function mergeById<T extends { id: number }>(stored: T[], newer: T[]): T[] {
 	const byId = new Map(stored.map((item) => [item.id, item]));
 	for (const item of newer) byId.set(item.id, item);
 	return [...byId.values()];
-}
-
-function splitPair(pair: string): [number, Resolution] {
-	const at = pair.indexOf('/');
-	return [Number(pair.slice(0, at)), pair.slice(at + 1) as Resolution];
 }
 
 function isQuotaError(error: unknown): boolean {

@@ -46,7 +46,7 @@ export async function readTicks(db: TickscopeDb, snap: TickSnapshot, limit = Inf
 		let sum = 0;
 		while (j < rows.length && (j === i || sum < limit - count)) sum += rows[j++].n;
 		if (j < rows.length) j++;
-		const got = await fetchRows(db, snap, rows.slice(i, j), true);
+		const got = await fetchRows(db, snap, rows.slice(i, j));
 		for (const row of got) {
 			if (!row) continue;
 			const lo = searchTime(row.t, row.n, snap.from, snap.fromInclusive);
@@ -113,7 +113,7 @@ export async function decimateTicks(db: TickscopeDb, snap: TickSnapshot, buckets
 		// Below the threshold only an exact count tells raw from decimated: read them all then.
 		if (inRange + lower.ticks > most) read = lower.needed;
 	}
-	const got = await fetchRows(db, snap, read.map((i) => rows[i]), false);
+	const got = await fetchRows(db, snap, read.map((i) => rows[i]));
 	const bounds = got.map((row) => (row ? [searchTime(row.t, row.n, from, true), searchTime(row.t, row.n, to, false)] : [0, 0]));
 	if (read === cut) {
 		for (const [lo, hi] of bounds) inRange += Math.max(0, hi - lo);
@@ -206,29 +206,17 @@ async function fetchBlocks(db: TickscopeDb, snap: TickSnapshot, wanted: SummaryR
 }
 
 /**
- * The chunk rows of `wanted` (in order; undefined where retention deleted one meanwhile). One
- * range read when they are (nearly) contiguous, else one get per row in a single transaction.
+ * The chunk rows of `wanted` (in order; undefined where retention deleted one meanwhile), from
+ * queued writes or one bulkGet. In Chromium a bulkGet of n keys beat a range getAll of the same
+ * n rows of 32 KiB by about 2× (bench/history.mjs, 100k-tick range: 8 ms against 14 ms).
  */
-async function fetchRows(db: TickscopeDb, snap: TickSnapshot, wanted: SummaryRow[], contiguous: boolean): Promise<(ChunkRow | undefined)[]> {
+async function fetchRows(db: TickscopeDb, snap: TickSnapshot, wanted: SummaryRow[]): Promise<(ChunkRow | undefined)[]> {
 	const out: (ChunkRow | undefined)[] = wanted.map((s) => snap.inflight.get(s.t0));
-	const missing = wanted.filter((_, i) => !out[i]);
+	const missing = wanted.map((s, i) => (out[i] ? -1 : i)).filter((i) => i >= 0);
 	if (missing.length === 0) return out;
-	const id = snap.seriesId;
-	const byKey = new Map<number, ChunkRow>();
-	if (contiguous) {
-		const got = await db.chunks
-			.where('[seriesId+t0]')
-			.between([id, missing[0].t0], [id, missing[missing.length - 1].t0], true, true)
-			.toArray();
-		for (const row of got) byKey.set(row.t0, row);
-	} else {
-		const got = await db.chunks.bulkGet(missing.map((s): [number, number] => [id, s.t0]));
-		for (const row of got) if (row) byKey.set(row.t0, row);
-	}
-	for (let i = 0; i < wanted.length; i++) {
-		// A row under the same key with other contents is a small row a queued compaction replaces.
-		if (!out[i]) out[i] = checked(byKey.get(wanted[i].t0), wanted[i]);
-	}
+	const got = await db.chunks.bulkGet(missing.map((i): [number, number] => [snap.seriesId, wanted[i].t0]));
+	// A row under the same key with other contents is a small row a queued compaction replaces.
+	missing.forEach((i, j) => (out[i] = checked(got[j], wanted[i])));
 	return out;
 }
 
