@@ -1,14 +1,14 @@
 import type { BlockRow, ChunkRow, SummaryRow } from './db';
 
-/** Bytes per stored tick: two float64 columns. */
-export const TICK_BYTES = 16;
+/** Bytes per stored tick: two float64 columns, plus 1 for its share of the block summaries (64 B per 64 ticks). */
+export const TICK_BYTES = 17;
 /**
  * Fixed bytes counted per chunk row on top of its ticks: the key, the row's small fields, its
  * summary row and IndexedDB's own record overhead. An estimate, not a measurement.
  */
 export const CHUNK_ROW_OVERHEAD_BYTES = 256;
 
-/** Estimated stored bytes of `rows` chunk rows holding `ticks` ticks. */
+/** Estimated stored bytes of `rows` chunk rows holding `ticks` ticks (what the size cap counts). */
 export function chunkBytes(ticks: number, rows: number): number {
 	return ticks * TICK_BYTES + rows * CHUNK_ROW_OVERHEAD_BYTES;
 }

@@ -86,4 +86,17 @@ describe('schema upgrade 2 → 3', () => {
 		expect(await db.candles.count()).toBe(0);
 		expect(await store.listViews()).toEqual([]);
 	});
+
+	it('summarizes histories larger than one upgrade page', async () => {
+		const name = 'upgrade-v2-large';
+		const old = new TickscopeDbV2(name);
+		const chunks = Array.from({ length: 700 }, (_, k) => chunk(1 + (k % 3), Math.floor(k / 3) * 100, 8, (i) => i % 5));
+		await old.table('chunks').bulkPut(chunks);
+		old.close();
+		const db = dbs.reopen(name);
+		await db.open();
+		expect(await db.summaries.count()).toBe(700);
+		expect(await db.blocks.count()).toBe(700);
+		expect((await db.summaries.toArray()).reduce((sum, s) => sum + s.n, 0)).toBe(5600);
+	});
 });

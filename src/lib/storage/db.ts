@@ -167,15 +167,19 @@ export class TickscopeDb extends Dexie {
 	}
 }
 
+/** Chunks summarized per step of the upgrade: bounded memory (~8 MiB of rows) for any history size. */
+const UPGRADE_PAGE_ROWS = 256;
+
 /** Upgrade to 3: summaries per stored chunk, so old history is decimated and counted like new. */
 export async function summarizeExistingChunks(tx: Transaction): Promise<void> {
-	const summaries: SummaryRow[] = [];
-	const blocks: BlockRow[] = [];
-	// Rows are read one at a time by the cursor; only the summaries (~1/16 of the ticks) are held.
-	await tx.table('chunks').each((row: ChunkRow) => {
-		summaries.push(summarizeChunk(row));
-		blocks.push(summarizeBlocks(row));
-	});
-	await tx.table('summaries').bulkPut(summaries);
-	await tx.table('blocks').bulkPut(blocks);
+	const chunks = tx.table<ChunkRow, [number, number]>('chunks');
+	let after: [number, number] | null = null;
+	for (;;) {
+		const page: ChunkRow[] = await (after ? chunks.where('[seriesId+t0]').above(after) : chunks.toCollection()).limit(UPGRADE_PAGE_ROWS).toArray();
+		if (page.length === 0) return;
+		await tx.table('summaries').bulkPut(page.map(summarizeChunk));
+		await tx.table('blocks').bulkPut(page.map(summarizeBlocks));
+		const last = page[page.length - 1];
+		after = [last.seriesId, last.t0];
+	}
 }

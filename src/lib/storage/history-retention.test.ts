@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHUNK_ROW_OVERHEAD_BYTES, chunkBytes } from './chunk-summary';
+import { CHUNK_ROW_OVERHEAD_BYTES, chunkBytes, TICK_BYTES } from './chunk-summary';
 import { DEFAULT_SIZE_CAP_BYTES, HistoryStore } from './history-store';
 import { RETENTION_BATCH_ROWS } from './retention';
 import { seriesInfo, TestDbs } from './test-support';
@@ -28,7 +28,7 @@ describe('HistoryStore size retention', () => {
 		await interleaved(store, [0, 1, 2], 10);
 		expect(DEFAULT_SIZE_CAP_BYTES).toBe(500_000_000);
 		const estimate = await store.storageEstimate();
-		expect(estimate).toMatchObject({ ticks: 300, chunkRows: 30, tickBytes: 300 * 16 + 30 * CHUNK_ROW_OVERHEAD_BYTES });
+		expect(estimate).toMatchObject({ ticks: 300, chunkRows: 30, tickBytes: 300 * TICK_BYTES + 30 * CHUNK_ROW_OVERHEAD_BYTES });
 		expect(estimate.usage).toBeNull();
 
 		// Room for 25 rows: the 5 oldest go, i.e. series 0…2's first row, then series 0 and 1's second.

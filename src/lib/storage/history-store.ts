@@ -52,7 +52,7 @@ export interface SeriesMeta {
 }
 
 export interface StorageEstimate extends BrowserStorage {
-	/** Estimated bytes of stored tick chunks: 16 per tick plus CHUNK_ROW_OVERHEAD_BYTES per row. */
+	/** Estimated bytes of stored tick chunks (see chunkBytes: TICK_BYTES per tick, CHUNK_ROW_OVERHEAD_BYTES per row). */
 	tickBytes: number;
 	ticks: number;
 	chunkRows: number;
