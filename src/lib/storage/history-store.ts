@@ -369,7 +369,8 @@ export class HistoryStore {
 
 	/**
 	 * Deletes chunks whose newest tick is older than `now - maxAgeMs` (oldest first, in batches of
-	 * RETENTION_BATCH_ROWS per transaction), then candles past their resolution's age (see
+	 * RETENTION_BATCH_ROWS per transaction; small rows whose ticks are also in memory leave memory
+	 * too; rows of writes still queued stay), then candles past their resolution's age (see
 	 * setCandleRetention), then the oldest chunks while the stored ticks' estimated bytes exceed
 	 * the size cap (setSizeCap). Anomalies and truths are never touched. Returns the number of
 	 * chunk rows deleted (by age and by size).
@@ -395,8 +396,9 @@ export class HistoryStore {
 
 	/**
 	 * Deletes the oldest tick chunks, oldest across all series first (by newest tick), until the
-	 * estimated stored tick bytes are at most `maxBytes`. Rows still standing for in-memory or
-	 * unwritten ticks stay. Returns the number of ticks removed.
+	 * estimated stored tick bytes (see chunkBytes) are at most `maxBytes`, in transactions of at
+	 * most RETENTION_BATCH_ROWS rows. Rows of writes still queued stay; small rows whose ticks are
+	 * also in memory go from memory too. Returns the number of ticks removed.
 	 */
 	async enforceSizeCap(maxBytes: number): Promise<number> {
 		return this.serially(async () => {
