@@ -36,6 +36,17 @@ describe('TruthMatcher', () => {
 		expect(matcher.match(0, 1200)).toBe(a);
 	});
 
+	it('expires only one series\' truths when asked (a replay runs on its own clock)', () => {
+		const matcher = new TruthMatcher({ slackMs: 0 });
+		const replayed = truth(1, 7, 1000);
+		const live = truth(2, 3, 1000);
+		matcher.add(replayed);
+		matcher.add(live);
+		expect(matcher.expire(5000, 7)).toEqual([replayed]);
+		expect(matcher.openCount).toBe(1);
+		expect(matcher.expire(5000)).toEqual([live]);
+	});
+
 	it('expires missed truths once, drops hit ones without counting them', () => {
 		const matcher = new TruthMatcher({ slackMs: 100 });
 		const hit = truth(1, 0, 1000);

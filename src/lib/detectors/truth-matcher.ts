@@ -52,13 +52,13 @@ export class TruthMatcher {
 	 * and are returned (the caller counts them as missed); hit ones are dropped silently. The
 	 * returned array is shared and frozen when empty.
 	 */
-	expire(now: number): Truth[] {
+	expire(now: number, seriesId = -1): Truth[] {
 		let missed: Truth[] | undefined;
 		let kept = 0;
 		const open = this.open;
 		for (let k = 0; k < open.length; k++) {
 			const truth = open[k];
-			if (truth.t1 + this.slackMs >= now) {
+			if (truth.t1 + this.slackMs >= now || (seriesId >= 0 && truth.seriesId !== seriesId)) {
 				open[kept++] = truth;
 				continue;
 			}

@@ -7,9 +7,12 @@ export type AnomalyKind =
 	| 'stuck'
 	| 'dropout'
 	/** A sensor reads 0 or its maximum (broken wire, saturated). */
-	| 'sensor-failure';
+	| 'sensor-failure'
+	/** Marked anomalous by the data's own source (a feed's flag, an imported file's labels). */
+	| 'labelled';
 
-export const ANOMALY_KINDS: readonly AnomalyKind[] = [
+/** Kinds the simulator injects (`labelled` comes only from data). */
+export const ANOMALY_KINDS: readonly Exclude<AnomalyKind, 'labelled'>[] = [
 	'spike',
 	'level-shift',
 	'variance-burst',

@@ -24,11 +24,18 @@ import type {
 	EngineStats,
 	ExportFile,
 	ExportFormat,
+	ImportSummary,
+	RerunResult,
 	SeriesFrame,
 	ViewData
 } from './types';
 import { WatchBuffer } from './watch-buffer';
 import { derivedInfo, derivedKey, derivedValue, MAX_DERIVED, normalizeDerived, type DerivedSpec, type DerivedStat } from './derived';
+import { ImportRun } from './import-run';
+import { importCsvStream } from '../io/csv-import';
+import { nabWindowsFor } from '../io/nab-labels';
+import { compareFlags } from '../io/compare';
+import type { ReplaySpeed } from '../io/replay';
 import { anomaliesCsv, anomaliesJson, exportFileName, ticksCsv, ticksJson } from '../io/export';
 import { Aggregator, WINDOW_FIELDS } from '../aggregate/aggregator';
 import { CandleBuffer } from '../aggregate/candle-buffer';
@@ -38,6 +45,10 @@ import { emptyCandles, RESOLUTIONS, type Candles, type Resolution } from '../dom
 export const STEP_MS = 10;
 /** Tick rate is measured over this span. */
 const RATE_WINDOW_MS = 1000;
+/** Ticks a re-run of the detectors reads at most (the oldest of the range). */
+const RERUN_MAX_TICKS = 2_000_000;
+/** Ticks a re-run feeds a fresh detector before its flags count. */
+const WARM_UP_TICKS = 256;
 /** Flags an anomaly-log export carries at most (newest kept). */
 const EXPORT_ANOMALIES_MAX = 1_000_000;
 /** A window is closed for a silent series this long after its end: feed ticks arrive late by up to this. */
@@ -83,6 +94,7 @@ export function emptyStats(): EngineStats {
 		rejected: {},
 		problems: [],
 		feeds: [],
+		imports: [],
 		simulator: null
 	};
 }
@@ -154,6 +166,9 @@ export class Engine {
 	/** Derived series by the (source series · RESOLUTIONS.length + resolution) whose windows feed them. */
 	private readonly derivedBy = new Map<number, { id: number; stat: DerivedStat }[]>();
 	private readonly derivedIds = new Set<number>();
+	/** Imported files replaying through the pipeline (finished ones stay listed). */
+	private readonly imports: ImportRun[] = [];
+	private readonly importIds = new Set<number>();
 	/** For a volume series, the id of its price series (same key up to the last `/`), else -1. */
 	private priceOf = new Int32Array(0);
 	/** Series ids by key prefix and kind, to pair a price with its volume whichever comes first. */
@@ -301,6 +316,9 @@ export class Engine {
 		const simIds = this.simIds;
 		let accepted = 0;
 		for (let i = 0; i < batch.n; i++) if (this.ingest(simIds[batch.ids[i]], batch.t[i], batch.v[i])) accepted++;
+		for (const run of this.imports) if (!run.done) run.step(wall, this.importSink);
+		accepted += this.importAccepted;
+		this.importAccepted = 0;
 		this.rate.ticks += accepted;
 
 		// Injection windows are in simulated time.
@@ -359,7 +377,7 @@ export class Engine {
 		// A feed that labels its anomalies is scored against them like the simulator.
 		if (truth !== undefined) this.labelled[info.id] = 1;
 		if (truth === true) {
-			this.store.putTruth(this.scoreboard.injected({ id: 0, seriesId: info.id, kind: 'spike', t0: t, t1: t, magnitude: 0 }));
+			this.store.putTruth(this.scoreboard.injected({ id: 0, seriesId: info.id, kind: 'labelled', t0: t, t1: t, magnitude: 0 }));
 		}
 		if (this.ingest(info.id, t, v)) this.rate.ticks++;
 	}
@@ -383,7 +401,7 @@ export class Engine {
 
 	/** Ids of the series the sources produce now: the simulator's and every feed's. */
 	private activeIds(): number[] {
-		return [...this.simIds, ...this.feedSeries, ...this.derivedIds];
+		return [...this.simIds, ...this.feedSeries, ...this.derivedIds, ...this.importIds];
 	}
 
 	watch(seriesId: number, windowSize: number): void {
@@ -536,6 +554,7 @@ export class Engine {
 			rejected: { ...this.rejected },
 			problems: [...this.problems.values()],
 			feeds: this.feeds.statuses(),
+			imports: this.imports.map((run) => run.status()),
 			simulator: this.source
 				? {
 						time: this.source.now(this.now()),
@@ -678,6 +697,93 @@ export class Engine {
 		if (pair.price !== undefined && pair.volume !== undefined) this.priceOf[pair.volume] = pair.price;
 	}
 
+	private importAccepted = 0;
+	private readonly importSink = {
+		truth: (seriesId: number, t0: number, t1: number) => {
+			this.store.putTruth(this.scoreboard.injected({ id: 0, seriesId, kind: 'labelled', t0, t1, magnitude: 0 }));
+		},
+		tick: (seriesId: number, t: number, v: number) => {
+			if (this.ingest(seriesId, t, v)) this.importAccepted++;
+		},
+		// A replay runs on its own clock (at 100× its stamps run ahead): its truths close on it.
+		reached: (seriesId: number, t: number) => {
+			for (const truth of this.scoreboard.settle(t, seriesId)) this.store.putTruth(truth);
+		}
+	};
+
+	/**
+	 * Imports a CSV file (a time column and one or more value columns; NAB files with their
+	 * label windows from `labels`, or a 0/1 label column) and replays it through the pipeline at
+	 * `speed` (1, 10, 100 or 'max'), stamped from now on, with the labels as truth. Each value
+	 * column becomes the series `import/<file>/<column>`.
+	 */
+	async importCsv(file: Blob, options: { name: string; speed: ReplaySpeed; labels?: Blob; labelsName?: string }): Promise<ImportSummary> {
+		const parsed = await importCsvStream(textChunks(file));
+		const notes = [...parsed.notes];
+		let windows = parsed.labelWindows;
+		if (options.labels) {
+			const labels = nabWindowsFor(await options.labels.text(), options.name);
+			notes.push(...labels.notes);
+			if (labels.key !== null) windows = labels.windows;
+		}
+		const fileKey = options.name.replace(/[^\w.-]+/g, '_').slice(0, 80) || 'file';
+		const columns = parsed.columns.filter((column) => column.t.length > 0);
+		const infos = columns.map((column) => {
+			const key = `import/${fileKey}/${column.name.replace(/[^\w.-]+/g, '_').slice(0, 40) || 'value'}`;
+			const info = this.byKey.get(key) ?? this.register({ id: this.nextSeriesId, key, label: `${options.name}: ${column.name}`, source: 'import', unit: '', kind: 'value' }, true);
+			// Labels make the verdicts known; without them flags stay unjudged.
+			if (windows.length > 0) this.labelled[info.id] = 1;
+			this.importIds.add(info.id);
+			return info;
+		});
+		this.activeChanged = true;
+		const run = new ImportRun({
+			id: `import-${this.imports.length + 1}`,
+			name: options.name,
+			keys: infos.map((info) => info.key),
+			columns,
+			seriesIds: infos.map((info) => info.id),
+			windows,
+			speed: options.speed,
+			now: this.now()
+		});
+		this.imports.push(run);
+		return {
+			...run.status(),
+			series: infos,
+			rows: parsed.rows,
+			timeUnit: parsed.timeUnit,
+			rejectedCount: parsed.rejectedCount,
+			rejected: parsed.rejected.slice(0, 5).map((r) => ({ reason: r.reason, line: r.line, detail: r.detail })),
+			notes
+		};
+	}
+
+	/**
+	 * Runs the series' detector again, as now set, over [from, to] of its history and compares the
+	 * new flags with the stored ones. The first WARM_UP_TICKS ticks of the range only warm the fresh
+	 * detector up; flags are compared after them.
+	 */
+	async rerunDetection(seriesId: number, from: number, to: number): Promise<RerunResult> {
+		const info = this.series.find((s) => s.id === seriesId);
+		if (!info) throw new Error(`no series ${seriesId}`);
+		await this.flush();
+		const { t, v } = await this.store.readRange(seriesId, from, to, RERUN_MAX_TICKS);
+		const detector = this.createDetector(info);
+		const fresh: Anomaly[] = [];
+		for (let i = 0; i < t.length; i++) {
+			const score = detector.update(t[i], v[i]);
+			if (i < WARM_UP_TICKS || score < detector.threshold) continue;
+			fresh.push({ id: -1, seriesId, t: t[i], v: v[i], score, detector: detector.name, expected: detector.expected, lower: detector.lower, upper: detector.upper });
+		}
+		const compareFrom = t.length > WARM_UP_TICKS ? t[WARM_UP_TICKS] : to;
+		const compareTo = t.length > 0 ? t[t.length - 1] : to;
+		const old = await this.store.anomaliesInRange(seriesId, compareFrom, compareTo);
+		const { counts } = compareFlags(old, fresh, { from: compareFrom, to: compareTo });
+		const choice = choiceFor(this.settings.detection, info.key);
+		return { ...counts, ticks: t.length, warmUp: Math.min(WARM_UP_TICKS, t.length), detector: choice.detector, sensitivity: choice.sensitivity, truncated: t.length >= RERUN_MAX_TICKS };
+	}
+
 	/** Closed windows go to the store (written with the next flush); live windows stay open. */
 	private handOverWindows(): void {
 		for (const [key, buffer] of this.closedWindows) {
@@ -797,4 +903,14 @@ function pick(patch: { detector?: string; sensitivity?: number }): Partial<{ det
 	if (patch.detector !== undefined) out.detector = patch.detector;
 	if (patch.sensitivity !== undefined) out.sensitivity = patch.sensitivity;
 	return out;
+}
+
+/** A file's text as decoded chunks (never one giant string). */
+async function* textChunks(file: Blob): AsyncGenerator<string> {
+	const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader();
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) return;
+		yield value;
+	}
 }

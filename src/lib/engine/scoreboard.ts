@@ -77,8 +77,9 @@ export class Scoreboard {
 	}
 
 	/** Closes injections whose window ended before `now` unflagged; returns them (now missed). */
-	settle(now: number): Truth[] {
-		const missed = this.matcher.expire(now);
+	/** Closes truths whose window ended before `now` (only `seriesId`'s, when given: a replay runs on its own clock). */
+	settle(now: number, seriesId = -1): Truth[] {
+		const missed = this.matcher.expire(now, seriesId);
 		this.counters.missed += missed.length;
 		if (this.caught.size > 0) for (const [id, closesAt] of this.caught) if (closesAt < now) this.caught.delete(id);
 		return missed;

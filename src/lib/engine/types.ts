@@ -1,6 +1,8 @@
 import type { Anomaly } from '../domain/anomaly';
 import type { Candles, Resolution } from '../domain/candles';
 import type { DerivedSpec, DerivedStat } from './derived';
+import type { ImportStatus } from './import-run';
+import type { ReplaySpeed } from '../io/replay';
 import type { SeriesInfo } from '../domain/series';
 import type { DetectionSettings } from '../detectors/detection-settings';
 import type { FeedMapping } from '../sources/parsers/mapping';
@@ -46,6 +48,8 @@ export interface EngineStats {
 	problems: string[];
 	/** Every connected WebSocket feed: connection state, rates, mapping, rejects. */
 	feeds: FeedStatus[];
+	/** Imported files replaying (or replayed) through the pipeline. */
+	imports: ImportStatus[];
 	/** The simulator's clock, when it runs. */
 	simulator: {
 		time: number;
@@ -142,6 +146,10 @@ export interface EngineApi {
 	exportSeries(seriesId: number, from: number, to: number, format: ExportFormat): Promise<ExportFile>;
 	/** The anomaly log as a file: every series, or one series in [from, to]. */
 	exportAnomalies(format: ExportFormat, seriesId?: number, from?: number, to?: number): Promise<ExportFile>;
+	/** Imports a CSV file and replays it through the pipeline at `speed`, labels as truth. */
+	importCsv(file: Blob, options: { name: string; speed: ReplaySpeed; labels?: Blob; labelsName?: string }): Promise<ImportSummary>;
+	/** Runs the series' detector again over [from, to] and compares with the stored flags. */
+	rerunDetection(seriesId: number, from: number, to: number): Promise<RerunResult>;
 	/** Makes a series of one statistic of another's windows (e.g. ticks per minute); returns it. */
 	deriveSeries(sourceId: number, resolution: Resolution, stat: DerivedStat): Promise<SeriesInfo>;
 	/** Saves a named view (what the UI puts in it is the UI's business); returns its id. */
@@ -155,6 +163,33 @@ export interface EngineApi {
 }
 
 export type ExportFormat = 'csv' | 'json';
+
+/** What an import found and started. */
+export interface ImportSummary extends ImportStatus {
+	series: SeriesInfo[];
+	rows: number;
+	timeUnit: string;
+	rejectedCount: number;
+	/** The first few refused rows, with the reason. */
+	rejected: { reason: string; line: number; detail: string }[];
+	notes: string[];
+}
+
+/** Stored flags against the detector run again over the same ticks. */
+export interface RerunResult {
+	old: number;
+	new: number;
+	matched: number;
+	otherDetector: number;
+	onlyOld: number;
+	onlyNew: number;
+	ticks: number;
+	warmUp: number;
+	detector: string;
+	sensitivity: number;
+	/** The range held more ticks than a re-run reads; the oldest were used. */
+	truncated: boolean;
+}
 
 export interface ExportFile {
 	blob: Blob;

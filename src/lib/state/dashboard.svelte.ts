@@ -8,7 +8,8 @@ import { SCENARIOS } from '../sources/simulator/scenario-info';
 import { decimalsOf } from './format';
 import { ChartWindow } from './chart-window';
 import { resolutionMs, type Resolution } from '../domain/candles';
-import type { CandleData, ExportFormat } from '../engine/types';
+import type { CandleData, ExportFormat, ImportSummary, RerunResult } from '../engine/types';
+import type { ReplaySpeed } from '../io/replay';
 import { download } from './download';
 import type { DerivedStat } from '../engine/derived';
 import { choiceFor } from '../detectors/detection-settings';
@@ -90,6 +91,8 @@ export class Dashboard {
 	view = $state.raw<HistoryView | null>(null);
 	/** null: ticks are charted. Otherwise candles of this window length. */
 	aggregation = $state<Resolution | null>(null);
+	/** The last re-run of the detector over the shown range, for the toolbar. */
+	rerun = $state.raw<RerunResult | null>(null);
 	/** Views the person saved, newest first. */
 	savedViews = $state.raw<SavedView[]>([]);
 	/** The newest candles of the selected series at `aggregation`; read by the candle chart. */
@@ -190,6 +193,7 @@ export class Dashboard {
 		this.latest = [];
 		this.viewRequest++;
 		this.view = null;
+		this.rerun = null;
 		this.candles = null;
 		if (this.aggregation) void this.refreshCandles();
 		void this.client.api.watch(seriesId, this.windowSize);
@@ -302,6 +306,26 @@ export class Dashboard {
 		const file = await this.client.api.exportAnomalies(format);
 		download(file.blob, file.name);
 		return file.rows;
+	}
+
+	/**
+	 * Imports a CSV file (with NAB label windows from `labels`, if given) and replays it through
+	 * the pipeline at `speed`; shows its first series.
+	 */
+	async importCsv(file: File, speed: ReplaySpeed, labels?: File): Promise<ImportSummary | null> {
+		if (!this.client) return null;
+		const summary = await this.client.api.importCsv(file, { name: file.name, speed, labels, labelsName: labels?.name });
+		const fresh = summary.series.filter((info) => !this.series.some((s) => s.id === info.id));
+		if (fresh.length > 0) this.series = this.series.concat(fresh);
+		if (summary.series.length > 0) this.select(summary.series[0].id);
+		return summary;
+	}
+
+	/** Runs the selected series' detector again over the shown range and compares with its stored flags. */
+	async rerunDetection(): Promise<void> {
+		const range = this.shownRange();
+		if (!this.client || this.selectedId === null || !range) return;
+		this.rerun = await this.client.api.rerunDetection(this.selectedId, range.from, range.to);
 	}
 
 	/** What the chart shows now, as a view that can be saved and reopened. */
