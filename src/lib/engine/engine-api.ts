@@ -59,6 +59,8 @@ export function createEngineApi(): EngineApi {
 		adjacentAnomaly: (seriesId, t, direction) => ready().adjacentAnomaly(seriesId, t, direction),
 		exportSeries: (seriesId, from, to, format) => ready().exportSeries(seriesId, from, to, format),
 		exportAnomalies: (format, seriesId, from, to) => ready().exportAnomalies(format, seriesId, from, to),
+		storageInfo: () => ready().storageInfo(),
+		setSizeCap: (bytes) => ready().setSizeCap(bytes),
 		importCsv: (file, options) => ready().importCsv(file, options),
 		rerunDetection: (seriesId, from, to) => ready().rerunDetection(seriesId, from, to),
 		deriveSeries: (sourceId, resolution, stat) => ready().deriveSeries(sourceId, resolution, stat),

@@ -10,7 +10,7 @@ import {
 	type SimulatorSettings
 } from '../sources/simulator/settings';
 import { SimulatorSource } from '../sources/simulator/simulator-source';
-import type { HistoryStore, StorageProblem } from '../storage/history-store';
+import { DEFAULT_SIZE_CAP_BYTES, type HistoryStore, type StorageProblem } from '../storage/history-store';
 import type { FeedMapping } from '../sources/parsers/mapping';
 import type { FeedStatus } from './feed';
 import { FeedHub } from './feed-hub';
@@ -26,6 +26,7 @@ import type {
 	ExportFormat,
 	ImportSummary,
 	RerunResult,
+	StorageInfo,
 	SeriesFrame,
 	ViewData
 } from './types';
@@ -73,7 +74,8 @@ export const DEFAULT_SETTINGS: EngineSettings = {
 	retentionMs: 60 * 60 * 1000,
 	simulator: defaultSimulatorSettings(),
 	detection: defaultDetection(),
-	derived: []
+	derived: [],
+	sizeCapBytes: DEFAULT_SIZE_CAP_BYTES
 };
 
 const isDetector = (name: string) => DETECTORS.some((factory) => factory.name === name);
@@ -202,6 +204,8 @@ export class Engine {
 		});
 		this.settings.detection = normalizeDetection(settings?.detection, isDetector);
 		this.settings.derived = normalizeDerived(settings?.derived);
+		this.settings.sizeCapBytes = clampSizeCap(settings?.sizeCapBytes);
+		this.store.setSizeCap(this.settings.sizeCapBytes);
 		const ids = await this.store.maxIds();
 		this.nextAnomalyId = ids.anomaly + 1;
 		this.scoreboard.restore(counters, ids.truth, await this.store.openTruths());
@@ -513,6 +517,18 @@ export class Engine {
 		await this.enforceRetention();
 	}
 
+	async storageInfo(): Promise<StorageInfo> {
+		const { usage, quota, persisted, tickBytes, ticks } = await this.store.storageEstimate();
+		return { usage, quota, persisted, tickBytes, ticks, sizeCapBytes: this.settings.sizeCapBytes };
+	}
+
+	async setSizeCap(bytes: number): Promise<void> {
+		this.settings.sizeCapBytes = clampSizeCap(bytes);
+		this.store.setSizeCap(this.settings.sizeCapBytes);
+		await this.saveSettings();
+		await this.enforceRetention();
+	}
+
 	async enforceRetention(): Promise<number> {
 		// Sped-up simulated time runs ahead of the wall clock: the window follows the newer one.
 		const wall = this.now();
@@ -655,8 +671,8 @@ export class Engine {
 	}
 
 	private async saveSettings(): Promise<void> {
-		const { retentionMs, simulator, detection, derived } = this.settings;
-		await this.store.saveSettings({ retentionMs, simulator: { ...simulator }, detection: structuredClone(detection), derived: structuredClone(derived) });
+		const { retentionMs, simulator, detection, derived, sizeCapBytes } = this.settings;
+		await this.store.saveSettings({ retentionMs, simulator: { ...simulator }, detection: structuredClone(detection), derived: structuredClone(derived), sizeCapBytes });
 	}
 
 	private register(info: SeriesInfo, isNew: boolean): SeriesInfo {
@@ -913,4 +929,11 @@ async function* textChunks(file: Blob): AsyncGenerator<string> {
 		if (done) return;
 		yield value;
 	}
+}
+
+/** Smallest size cap: below it a busy feed's last minutes would not fit. */
+const MIN_SIZE_CAP_BYTES = 10_000_000;
+
+function clampSizeCap(bytes: unknown): number {
+	return typeof bytes === 'number' && Number.isFinite(bytes) ? Math.max(MIN_SIZE_CAP_BYTES, Math.floor(bytes)) : DEFAULT_SIZE_CAP_BYTES;
 }

@@ -21,6 +21,18 @@ export interface EngineSettings {
 	detection: DetectionSettings;
 	/** Series made of another series' window statistics, in the order they were made. */
 	derived: DerivedSpec[];
+	/** Stored ticks are kept under this many bytes, oldest deleted first (anomalies always kept). */
+	sizeCapBytes: number;
+}
+
+/** Storage as the browser reports it, and the engine's own account of stored ticks. */
+export interface StorageInfo {
+	usage: number | null;
+	quota: number | null;
+	persisted: boolean | null;
+	tickBytes: number;
+	ticks: number;
+	sizeCapBytes: number;
 }
 
 export interface EngineStats {
@@ -146,6 +158,9 @@ export interface EngineApi {
 	exportSeries(seriesId: number, from: number, to: number, format: ExportFormat): Promise<ExportFile>;
 	/** The anomaly log as a file: every series, or one series in [from, to]. */
 	exportAnomalies(format: ExportFormat, seriesId?: number, from?: number, to?: number): Promise<ExportFile>;
+	storageInfo(): Promise<StorageInfo>;
+	/** Keeps stored ticks under `bytes` (oldest deleted first, in the background). */
+	setSizeCap(bytes: number): Promise<void>;
 	/** Imports a CSV file and replays it through the pipeline at `speed`, labels as truth. */
 	importCsv(file: Blob, options: { name: string; speed: ReplaySpeed; labels?: Blob; labelsName?: string }): Promise<ImportSummary>;
 	/** Runs the series' detector again over [from, to] and compares with the stored flags. */

@@ -8,7 +8,8 @@ import { SCENARIOS } from '../sources/simulator/scenario-info';
 import { decimalsOf } from './format';
 import { ChartWindow } from './chart-window';
 import { resolutionMs, type Resolution } from '../domain/candles';
-import type { CandleData, ExportFormat, ImportSummary, RerunResult } from '../engine/types';
+import type { CandleData, ExportFormat, ImportSummary, RerunResult, StorageInfo } from '../engine/types';
+import { requestPersistence } from '../storage/persistence';
 import type { ReplaySpeed } from '../io/replay';
 import { download } from './download';
 import type { DerivedStat } from '../engine/derived';
@@ -93,6 +94,8 @@ export class Dashboard {
 	aggregation = $state<Resolution | null>(null);
 	/** The last re-run of the detector over the shown range, for the toolbar. */
 	rerun = $state.raw<RerunResult | null>(null);
+	/** Usage, quota, persistence and the size cap; refreshed every few seconds. */
+	storage = $state.raw<StorageInfo | null>(null);
 	/** Views the person saved, newest first. */
 	savedViews = $state.raw<SavedView[]>([]);
 	/** The newest candles of the selected series at `aggregation`; read by the candle chart. */
@@ -326,6 +329,26 @@ export class Dashboard {
 		const range = this.shownRange();
 		if (!this.client || this.selectedId === null || !range) return;
 		this.rerun = await this.client.api.rerunDetection(this.selectedId, range.from, range.to);
+	}
+
+	async refreshStorage(): Promise<void> {
+		if (!this.client) return;
+		this.storage = await this.client.api.storageInfo();
+	}
+
+	/**
+	 * Asks the browser to keep the history under storage pressure (persist() exists on the page,
+	 * not in the worker). Resolves to whether it is persistent now (null: the browser cannot say).
+	 */
+	async persistStorage(): Promise<boolean | null> {
+		const granted = await requestPersistence();
+		await this.refreshStorage();
+		return granted;
+	}
+
+	async setSizeCap(bytes: number): Promise<void> {
+		await this.client?.api.setSizeCap(bytes);
+		await this.refreshStorage();
 	}
 
 	/** What the chart shows now, as a view that can be saved and reopened. */

@@ -41,6 +41,8 @@ export interface SettingsRow {
 	detection?: unknown;
 	/** Derived series the person defined (stored as given; the engine normalises them). */
 	derived?: unknown;
+	/** Stored ticks are kept under this many bytes (oldest deleted first). */
+	sizeCapBytes?: number;
 }
 
 /** Every series' newest chunk key and newest tick, so a start needs one read, not one per series. */
