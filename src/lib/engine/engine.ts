@@ -607,7 +607,12 @@ export class Engine {
 		// its once-a-second flush.
 		this.timers.push(
 			setInterval(() => {
-				this.aggregator.closeUpTo(this.now() - WINDOW_GRACE_MS);
+				// On the ticks' clock: a simulator catching up runs behind the wall clock, and closing
+				// its windows by wall time would drop its late ticks from them.
+				const wall = this.now();
+				const source = this.source;
+				const clock = source && !source.clock.paused ? Math.min(wall, source.now(wall)) : wall;
+				this.aggregator.closeUpTo(clock - WINDOW_GRACE_MS);
 				this.handOverWindows();
 			}, WINDOW_HANDOVER_MS)
 		);
