@@ -1,6 +1,7 @@
 // Browser side of `node bench/history.mjs`: bundled by Vite (with src/lib/storage) and run on a
 // harness page in Debian's Chromium. Each export is one measurement in a fresh browser profile;
 // the page reports figures, never pass/fail.
+import uPlot from 'uplot';
 import Dexie, { type Table } from 'dexie';
 import { summarizeBlocks, summarizeChunk } from '../src/lib/storage/chunk-summary';
 import { TickscopeDb, type ChunkRow } from '../src/lib/storage/db';
@@ -175,8 +176,26 @@ export async function reads({ total = 10_000_000, rowsPerTransaction = 256, repe
 		decimatedRowsRead = rowsRead;
 		points = dec.t.length;
 	}
+	// What a person waits for: the whole range read decimated and drawn, to the frame that shows it.
+	const host = document.createElement('div');
+	document.body.append(host);
+	const chart = new uPlot(
+		{ width: 1200, height: 320, ms: 1, legend: { show: false }, scales: { x: { time: true } }, series: [{}, { stroke: '#39c5cf', width: 1.5, points: { show: false } }] },
+		[new Float64Array(0), new Float64Array(0)],
+		host
+	);
+	const drawnMs: number[] = [];
+	for (let k = 0; k < repeats; k++) {
+		const start = performance.now();
+		const dec = await store.readDecimated(1, meta.first!, meta.last!, buckets);
+		chart.setData([dec.t, dec.v]);
+		await new Promise((resolve) => requestAnimationFrame(resolve));
+		drawnMs.push(performance.now() - start);
+	}
+	chart.destroy();
 	store.db.close();
 	return {
+		drawDecimatedMs: median(drawnMs),
 		total,
 		loadSeconds,
 		meta,

@@ -48,6 +48,7 @@ try {
 		read_last10k_ms: round(reads.readLast10kMs),
 		read_range100k_ms: round(reads.readRange100kMs),
 		read_decimated_10m_ms: round(reads.readDecimatedMs),
+		draw_decimated_10m_ms: round(reads.drawDecimatedMs),
 		series_meta_ms: round(reads.seriesMetaMs, 3),
 		details: {
 			chunk_writes: { ticks: chunks.ticks, stored: chunks.stored, rows: chunks.rows, seconds: round(chunks.seconds, 2) },
@@ -77,6 +78,7 @@ try {
 	console.log(`  last 10k                           ${results.read_last10k_ms} ms  (${d.reads.first_read_last10k_ms})`);
 	console.log(`  range of 100k                      ${results.read_range100k_ms} ms  (${d.reads.first_read_range100k_ms})`);
 	console.log(`  whole range in 1,000 buckets       ${results.read_decimated_10m_ms} ms  (${d.reads.first_read_decimated_10m_ms}; ${n(d.reads.decimated_points)} points; ${n(d.reads.decimated_chunk_rows_read)} of ${n(d.reads.chunk_rows)} chunks read whole)`);
+	console.log(`    … and drawn (uPlot, next frame)   ${results.draw_decimated_10m_ms} ms`);
 	console.log(`  seriesMeta                         ${results.series_meta_ms} ms  (first call, loading the summaries: ${d.reads.summary_index_load_ms} ms)`);
 	mkdirSync('bench/results', { recursive: true });
 	writeFileSync('bench/results/history.json', `${JSON.stringify(results, null, 2)}\n`);

@@ -29,7 +29,7 @@ test('pausing freezes the chart while ticks keep being recorded; Live catches up
 });
 
 test('zooming out reads history from storage; wheel, drag-select and the cursor readout work', async ({ page }) => {
-	await page.goto('./?count=5');
+	await page.goto('./?count=5&rate=40');
 	// A short live window, so the history holds far more than it.
 	const windowSize = page.getByTestId('window-size');
 	await windowSize.fill('50');

@@ -54,11 +54,25 @@ export function createEngineApi(): EngineApi {
 		flush: () => ready().flush(),
 		async readView(seriesId, from, to, points) {
 			const view = await ready().readView(seriesId, from, to, points);
-			return Comlink.transfer(view, [view.t.buffer, view.v.buffer]);
+			return Comlink.transfer(view, buffersOf(view.t, view.v));
 		},
 		adjacentAnomaly: (seriesId, t, direction) => ready().adjacentAnomaly(seriesId, t, direction),
 		exportSeries: (seriesId, from, to, format) => ready().exportSeries(seriesId, from, to, format),
 		exportAnomalies: (format, seriesId, from, to) => ready().exportAnomalies(format, seriesId, from, to),
+		seriesMeta: (seriesId) => ready().store.seriesMeta(seriesId),
+		async readRange(seriesId, from, to, limit) {
+			const ticks = await ready().store.readRange(seriesId, from, to, limit);
+			return Comlink.transfer(ticks, buffersOf(ticks.t, ticks.v));
+		},
+		async readSince(seriesId, since, limit) {
+			const ticks = await ready().store.readSince(seriesId, since, limit);
+			return Comlink.transfer(ticks, buffersOf(ticks.t, ticks.v));
+		},
+		async anomaliesInRange(seriesId, from, to) {
+			const { store } = ready();
+			const [anomalies, truths] = await Promise.all([store.anomaliesInRange(seriesId, from, to), store.truthsInRange(seriesId, from, to)]);
+			return { anomalies, truths };
+		},
 		storageInfo: () => ready().storageInfo(),
 		setSizeCap: (bytes) => ready().setSizeCap(bytes),
 		importCsv: (file, options) => ready().importCsv(file, options),
@@ -78,6 +92,11 @@ export function createEngineApi(): EngineApi {
 			engine = null;
 		}
 	};
+}
+
+/** Each distinct buffer once (a transfer list naming one twice is refused). */
+function buffersOf(...arrays: Float64Array[]): Transferable[] {
+	return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }
 
 function transferables(frame: EngineFrame): Transferable[] {

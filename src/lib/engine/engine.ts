@@ -117,7 +117,8 @@ export interface EngineOptions {
  * and in Node under tests.
  */
 export class Engine {
-	private readonly store: HistoryStore;
+	/** The history: read directly by the Comlink surface for plain queries. */
+	readonly store: HistoryStore;
 	private readonly now: () => number;
 	private readonly autoRun: boolean;
 	private readonly estimateBytes: () => Promise<number | null>;

@@ -1,4 +1,4 @@
-import type { Anomaly } from '../domain/anomaly';
+import type { Anomaly, Truth } from '../domain/anomaly';
 import type { Candles, Resolution } from '../domain/candles';
 import type { DerivedSpec, DerivedStat } from './derived';
 import type { ImportStatus } from './import-run';
@@ -23,6 +23,13 @@ export interface EngineSettings {
 	derived: DerivedSpec[];
 	/** Stored ticks are kept under this many bytes, oldest deleted first (anomalies always kept). */
 	sizeCapBytes: number;
+}
+
+export interface SeriesMeta {
+	count: number;
+	first: number | null;
+	last: number | null;
+	lastV: number | null;
 }
 
 /** Storage as the browser reports it, and the engine's own account of stored ticks. */
@@ -158,6 +165,14 @@ export interface EngineApi {
 	exportSeries(seriesId: number, from: number, to: number, format: ExportFormat): Promise<ExportFile>;
 	/** The anomaly log as a file: every series, or one series in [from, to]. */
 	exportAnomalies(format: ExportFormat, seriesId?: number, from?: number, to?: number): Promise<ExportFile>;
+	/** Ticks stored for a series, its oldest and newest time and last value; cheap at any size. */
+	seriesMeta(seriesId: number): Promise<SeriesMeta>;
+	/** Ticks with from ≤ t ≤ to (the oldest `limit` when given). */
+	readRange(seriesId: number, from: number, to: number, limit?: number): Promise<{ t: Float64Array; v: Float64Array }>;
+	/** Ticks newer than `since` (the oldest `limit` when given): for following a series by polling. */
+	readSince(seriesId: number, since: number, limit?: number): Promise<{ t: Float64Array; v: Float64Array }>;
+	/** Flags and truths (injected or labelled anomalies) of a series overlapping [from, to]. */
+	anomaliesInRange(seriesId: number, from: number, to: number): Promise<{ anomalies: Anomaly[]; truths: Truth[] }>;
 	storageInfo(): Promise<StorageInfo>;
 	/** Keeps stored ticks under `bytes` (oldest deleted first, in the background). */
 	setSizeCap(bytes: number): Promise<void>;

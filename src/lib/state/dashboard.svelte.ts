@@ -180,6 +180,9 @@ export class Dashboard {
 			if (snapshot.activeSeries.length > 0) {
 				this.selectedId = snapshot.activeSeries[0];
 				this.windowReady = false;
+				// The person changed the window while the engine was starting: watch with that size.
+				const size = untrack(() => this.windowSize);
+				if (size !== watchFirst) void this.client.api.watch(snapshot.activeSeries[0], size);
 			}
 			this.frameRequest = requestAnimationFrame(this.onAnimationFrame);
 		} catch (error) {
@@ -205,8 +208,8 @@ export class Dashboard {
 	setWindowSize(requested: number): void {
 		const size = clampWindow(requested);
 		this.windowSize = size;
-		if (!this.client || this.selectedId === null) return;
 		this.window.resize(size);
+		if (!this.client || this.selectedId === null) return;
 		this.notifyRedraw();
 		// Re-watch: a larger window needs older ticks from history; the next frame replaces.
 		void this.client.api.watch(this.selectedId, size);
