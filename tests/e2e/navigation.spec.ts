@@ -35,8 +35,9 @@ test('zooming out reads history from storage; wheel, drag-select and the cursor 
 	await windowSize.fill('50');
 	await windowSize.press('Enter');
 	await expect.poll(async () => (await chartState(page)).points).toBe(50);
-	// Let a few seconds of history reach IndexedDB (flushed once a second).
+	// Let a few seconds of history reach IndexedDB (flushed once a second): the header counts it.
 	await page.waitForTimeout(4000);
+	await expect.poll(async () => Number(await page.getByTestId('series-meta').getAttribute('data-count')), { timeout: 10_000 }).toBeGreaterThan(100);
 	const live = await chartState(page);
 
 	await page.getByTestId('chart-zoom-out').click();

@@ -8,7 +8,7 @@ import { SCENARIOS } from '../sources/simulator/scenario-info';
 import { decimalsOf } from './format';
 import { ChartWindow } from './chart-window';
 import { resolutionMs, type Resolution } from '../domain/candles';
-import type { CandleData, ExportFormat, ImportSummary, RerunResult, StorageInfo } from '../engine/types';
+import type { CandleData, ExportFormat, ImportSummary, RerunResult, SeriesMeta, StorageInfo } from '../engine/types';
 import { requestPersistence } from '../storage/persistence';
 import type { ReplaySpeed } from '../io/replay';
 import { download } from './download';
@@ -94,6 +94,8 @@ export class Dashboard {
 	aggregation = $state<Resolution | null>(null);
 	/** The last re-run of the detector over the shown range, for the toolbar. */
 	rerun = $state.raw<RerunResult | null>(null);
+	/** The selected series' stored extent; refreshed with `storage`. */
+	meta = $state.raw<SeriesMeta | null>(null);
 	/** Usage, quota, persistence and the size cap; refreshed every few seconds. */
 	storage = $state.raw<StorageInfo | null>(null);
 	/** Views the person saved, newest first. */
@@ -200,6 +202,8 @@ export class Dashboard {
 		this.viewRequest++;
 		this.view = null;
 		this.rerun = null;
+		this.meta = null;
+		void this.refreshStorage();
 		this.candles = null;
 		if (this.aggregation) void this.refreshCandles();
 		void this.client.api.watch(seriesId, this.windowSize);
@@ -335,8 +339,12 @@ export class Dashboard {
 	}
 
 	async refreshStorage(): Promise<void> {
-		if (!this.client) return;
-		this.storage = await this.client.api.storageInfo();
+		const client = this.client;
+		if (!client) return;
+		const id = this.selectedId;
+		const [storage, meta] = await Promise.all([client.api.storageInfo(), id === null ? null : client.api.seriesMeta(id)]);
+		this.storage = storage;
+		if (id === this.selectedId) this.meta = meta;
 	}
 
 	/**
