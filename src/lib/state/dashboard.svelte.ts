@@ -45,6 +45,33 @@ export interface HistoryView {
 
 /** Points fetched for a reopened view's range (about a wide chart's pixel width). */
 const VIEW_POINTS = 1200;
+/** Ticks each extra chart panel keeps. */
+export const PANEL_WINDOW = 400;
+/** Extra chart panels at most: each one streams a series every frame. */
+export const MAX_PANELS = 16;
+
+/** A small live chart of one more series beside the main one; reads from the same frames. */
+export class PanelChart {
+	readonly window = new ChartWindow(PANEL_WINDOW);
+	readonly chartAnomalies: Anomaly[] = [];
+	windowSeries: SeriesInfo | null = null;
+	readonly view = null;
+	ready = false;
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	private readonly listeners = new Set<() => void>();
+
+	constructor(readonly seriesId: number) {}
+
+	onRedraw(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	redraw(): void {
+		for (const listener of this.listeners) listener();
+	}
+}
+
 /** Candles the candle chart shows, newest last. */
 const CANDLES_SHOWN = 120;
 /** Narrowest time span the chart zooms to, ms. */
@@ -98,6 +125,8 @@ export class Dashboard {
 	meta = $state.raw<SeriesMeta | null>(null);
 	/** Usage, quota, persistence and the size cap; refreshed every few seconds. */
 	storage = $state.raw<StorageInfo | null>(null);
+	/** Extra live charts, in the order they were added. */
+	panels = $state.raw<PanelChart[]>([]);
 	/** Views the person saved, newest first. */
 	savedViews = $state.raw<SavedView[]>([]);
 	/** The newest candles of the selected series at `aggregation`; read by the candle chart. */
@@ -195,7 +224,8 @@ export class Dashboard {
 
 	select(seriesId: number): void {
 		if (!this.client || seriesId === this.selectedId) return;
-		if (this.selectedId !== null) void this.client.api.unwatch(this.selectedId);
+		const previous = this.selectedId;
+		if (previous !== null && !this.panels.some((p) => p.seriesId === previous)) void this.client.api.unwatch(previous);
 		this.selectedId = seriesId;
 		this.windowReady = false;
 		this.latest = [];
@@ -436,6 +466,22 @@ export class Dashboard {
 		}
 	}
 
+	/** Adds a small live chart of a series (the main chart's, by default) below the main one. */
+	addPanel(seriesId = this.selectedId): void {
+		if (!this.client || seriesId === null || this.panels.length >= MAX_PANELS) return;
+		if (this.panels.some((p) => p.seriesId === seriesId)) return;
+		const panel = new PanelChart(seriesId);
+		panel.windowSeries = this.series.find((s) => s.id === seriesId) ?? null;
+		this.panels = [...this.panels, panel];
+		// One watch per series: the main chart's, when it shows the same series, serves both.
+		void this.client.api.watch(seriesId, seriesId === this.selectedId ? Math.max(this.windowSize, PANEL_WINDOW) : PANEL_WINDOW);
+	}
+
+	removePanel(seriesId: number): void {
+		this.panels = this.panels.filter((p) => p.seriesId !== seriesId);
+		if (seriesId !== this.selectedId) void this.client?.api.unwatch(seriesId);
+	}
+
 	/** Freezes the chart on what it shows now; ticks keep arriving and being stored meanwhile. */
 	pause(): void {
 		if (this.view) return;
@@ -564,7 +610,16 @@ export class Dashboard {
 		let redraw = false;
 		// First: a frame may carry the first ticks of a series it also announces.
 		if (frame.seriesAdded.length > 0) this.series = this.series.concat(frame.seriesAdded);
+		const panels = this.panels;
 		for (const s of frame.series) {
+			for (const panel of panels) {
+				if (panel.seriesId !== s.id) continue;
+				if (s.replace) panel.window.replace(s.t, s.v, s.lo, s.hi);
+				else if (panel.ready) panel.window.append(s.t, s.v, s.lo, s.hi);
+				panel.ready ||= s.replace === true;
+				panel.windowSeries ??= this.series.find((info) => info.id === s.id) ?? null;
+				panel.redraw();
+			}
 			if (s.id !== this.selectedId) continue;
 			if (s.replace) {
 				this.window.replace(s.t, s.v, s.lo, s.hi);
@@ -579,6 +634,14 @@ export class Dashboard {
 		if (frame.anomalies.length > 0) {
 			for (const a of frame.anomalies) if (a.seriesId === this.selectedId) this.chartAnomalies.push(a);
 			for (const a of frame.anomalies) this.pendingAnomalies.push(a);
+			for (const panel of this.panels) {
+				let added = false;
+				for (const a of frame.anomalies) if (a.seriesId === panel.seriesId) (panel.chartAnomalies.push(a), (added = true));
+				if (!added) continue;
+				const first = panel.window.length > 0 ? panel.window.xs[0] : -Infinity;
+				while (panel.chartAnomalies.length > 0 && panel.chartAnomalies[0].t < first) panel.chartAnomalies.shift();
+				panel.redraw();
+			}
 			if (this.pendingAnomalies.length > 2 * LOG_ROWS) this.pendingAnomalies.splice(0, this.pendingAnomalies.length - LOG_ROWS);
 			redraw = true;
 		}

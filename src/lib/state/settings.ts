@@ -45,3 +45,9 @@ export function simulatorFromQuery(query: URLSearchParams): Partial<SimulatorSet
 	if (sim === 'on') out.enabled = true;
 	return out;
 }
+
+/** `?charts=N`: extra live charts to open at start (0 to 16). */
+export function chartsFromQuery(query: URLSearchParams): number {
+	const n = Number(query.get('charts') ?? 0);
+	return Number.isFinite(n) ? Math.max(0, Math.min(16, Math.floor(n))) : 0;
+}
