@@ -7,11 +7,14 @@ import { SimClock } from './sim-clock';
 
 /**
  * Most ticks one `advance` may emit; the engine advances every 10 ms, so ~200,000 ticks/s.
- * Past it the simulator falls behind its clock on purpose and the clock is pulled back:
- * simulated time slows down instead of a backlog growing without bound (600× on 100
- * instruments asks for 1.2 M ticks/s, more than a browser tab can store).
+ * A simulator that falls behind its clock (the worker was busy for a moment) catches up at up to
+ * this many ticks per advance, so a tick's time stays its creation time. Only a backlog of more
+ * than MAX_BACKLOG_ADVANCES advances — a rate the tab cannot keep up with (600× on 100
+ * instruments asks for 1.2 M ticks/s) — pulls the clock back: simulated time then slows down
+ * instead of a backlog growing without bound.
  */
 export const MAX_TICKS_PER_ADVANCE = 2000;
+export const MAX_BACKLOG_ADVANCES = 50;
 
 /** The simulator as a live source: a scenario driven by a simulated clock (speed, pause). */
 export class SimulatorSource {
@@ -70,11 +73,8 @@ export class SimulatorSource {
 
 	advance(wall: number, out: TickBatch, truths: Truth[]): number {
 		const target = this.clock.now(wall);
-		let until = target;
-		if (target > this.reached + this.maxStepMs) {
-			until = this.reached + this.maxStepMs;
-			this.clock.holdAt(until, wall);
-		}
+		const until = Math.min(target, this.reached + this.maxStepMs);
+		if (target - until > this.maxStepMs * MAX_BACKLOG_ADVANCES) this.clock.holdAt(until, wall);
 		if (until <= this.reached) return 0;
 		this.reached = until;
 		return this.scenario.advance(until, out, truths);
