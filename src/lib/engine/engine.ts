@@ -13,7 +13,7 @@ import { SimulatorSource } from '../sources/simulator/simulator-source';
 import { DEFAULT_SIZE_CAP_BYTES, type HistoryStore, type StorageProblem } from '../storage/history-store';
 import type { FeedMapping } from '../sources/parsers/mapping';
 import type { FeedStatus } from './feed';
-import { FeedHub } from './feed-hub';
+import type { FeedHub } from './feed-hub';
 import { feedSeriesKind } from './feed-kind';
 import { Scoreboard } from './scoreboard';
 import type {
@@ -32,12 +32,9 @@ import type {
 } from './types';
 import { WatchBuffer } from './watch-buffer';
 import { derivedInfo, derivedKey, derivedValue, MAX_DERIVED, normalizeDerived, type DerivedSpec, type DerivedStat } from './derived';
-import { ImportRun } from './import-run';
-import { importCsvStream } from '../io/csv-import';
-import { nabWindowsFor } from '../io/nab-labels';
-import { compareFlags } from '../io/compare';
+// Import, export and re-run code loads on first use (dynamic import): the first screen does not pay for it.
+import type { ImportRun } from './import-run';
 import type { ReplaySpeed } from '../io/replay';
-import { anomaliesCsv, anomaliesJson, exportFileName, ticksCsv, ticksJson } from '../io/export';
 import { Aggregator, WINDOW_FIELDS } from '../aggregate/aggregator';
 import { CandleBuffer } from '../aggregate/candle-buffer';
 import { emptyCandles, RESOLUTIONS, type Candles, type Resolution } from '../domain/candles';
@@ -135,7 +132,9 @@ export class Engine {
 	private watches: (WatchBuffer | undefined)[] = [];
 	/** 1 where the series' source knows its anomalies (simulator, labelled feeds). */
 	private labelled = new Uint8Array(0);
-	private readonly feeds: FeedHub;
+	/** Loaded with the first feed (decoding, mapping detection, presets): none on a first screen. */
+	private feeds: FeedHub | null = null;
+	private feedsLoading: Promise<FeedHub> | null = null;
 	/** Series that feeds produce now. */
 	private readonly feedSeries = new Set<number>();
 	/** Per feed: its own series names → series, for the per-tick lookup. */
@@ -184,14 +183,6 @@ export class Engine {
 		this.now = options.now ?? Date.now;
 		this.autoRun = options.autoRun ?? true;
 		this.estimateBytes = options.estimateBytes ?? (async () => null);
-		this.feeds = new FeedHub(
-			this.store,
-			{
-				tick: (feedId, key, t, v, truth) => this.onFeedTick(feedId, key, t, v, truth),
-				gap: () => {}
-			},
-			this.now
-		);
 	}
 
 	/** Loads history, resumes the simulator where it left off and starts the loop. */
@@ -233,7 +224,7 @@ export class Engine {
 			void this.primeDetectors().then(() => {
 				this.run();
 				// Feeds connected in an earlier session come back on their own.
-				if (!this.halted) void this.feeds.restore();
+				if (!this.halted) void this.restoreFeeds();
 			});
 		} else {
 			await this.primeDetectors();
@@ -371,7 +362,7 @@ export class Engine {
 			const seriesKey = `feed/${feedId}/${key}`;
 			info = this.byKey.get(seriesKey);
 			if (!info) {
-				if (!this.feeds.admit(feedId, this.feedSeries.size, key)) return;
+				if (this.feeds && !this.feeds.admit(feedId, this.feedSeries.size, key)) return;
 				const kind = feedSeriesKind(key);
 				info = this.register({ id: this.nextSeriesId, key: seriesKey, label: key, source: `feed:${feedId}`, unit: '', kind }, true);
 			}
@@ -387,17 +378,41 @@ export class Engine {
 		if (this.ingest(info.id, t, v)) this.rate.ticks++;
 	}
 
+	private feedHub(): Promise<FeedHub> {
+		this.feedsLoading ??= import('./feed-hub').then(({ FeedHub }) => {
+			this.feeds = new FeedHub(
+				this.store,
+				{
+					tick: (feedId, key, t, v, truth) => this.onFeedTick(feedId, key, t, v, truth),
+					gap: () => {}
+				},
+				this.now
+			);
+			// Closed while loading: the hub must not open sockets for a stopped engine.
+			if (this.halted) this.feeds.closeAll();
+			return this.feeds;
+		});
+		return this.feedsLoading;
+	}
+
+	/** Feeds connected in an earlier session come back on their own (the feed code loads only if there are any). */
+	private async restoreFeeds(): Promise<void> {
+		if ((await this.store.loadFeeds()).length === 0) return;
+		const hub = await this.feedHub();
+		if (!this.halted) await hub.restore();
+	}
+
 	/** Connects a WebSocket feed; its mapping is proposed from the first frames. */
 	async connectFeed(url: string, subscribe?: string): Promise<FeedStatus> {
-		return this.feeds.connect(url, subscribe);
+		return (await this.feedHub()).connect(url, subscribe);
 	}
 
 	async setFeedMapping(id: string, mapping: FeedMapping): Promise<void> {
-		await this.feeds.setMapping(id, mapping);
+		await (await this.feedHub()).setMapping(id, mapping);
 	}
 
 	async removeFeed(id: string): Promise<void> {
-		await this.feeds.remove(id);
+		await (await this.feedHub()).remove(id);
 		const prefix = `feed/${id}/`;
 		for (const info of this.series) if (info.key.startsWith(prefix)) this.feedSeries.delete(info.id);
 		this.feedKeys.delete(id);
@@ -446,7 +461,7 @@ export class Engine {
 	async exportSeries(seriesId: number, from: number, to: number, format: ExportFormat): Promise<ExportFile> {
 		const info = this.series.find((s) => s.id === seriesId);
 		if (!info) throw new Error(`no series ${seriesId}`);
-		const ticks = await this.store.readRange(seriesId, from, to);
+		const [{ ticksCsv, ticksJson, exportFileName }, ticks] = await Promise.all([import('../io/export'), this.store.readRange(seriesId, from, to)]);
 		const parts = Array.from(format === 'csv' ? ticksCsv(ticks) : ticksJson(ticks, info));
 		return {
 			blob: new Blob(parts, { type: format === 'csv' ? 'text/csv' : 'application/json' }),
@@ -461,6 +476,7 @@ export class Engine {
 		await this.flush();
 		const anomalies =
 			seriesId === undefined ? (await this.store.recentAnomalies(EXPORT_ANOMALIES_MAX)).reverse() : await this.store.anomaliesInRange(seriesId, from, to, EXPORT_ANOMALIES_MAX);
+		const { anomaliesCsv, anomaliesJson, exportFileName } = await import('../io/export');
 		const keys = new Map(this.series.map((s) => [s.id, s.key]));
 		const parts = Array.from(format === 'csv' ? anomaliesCsv(anomalies, keys) : anomaliesJson(anomalies, keys));
 		const key = seriesId === undefined ? 'all-series' : (keys.get(seriesId) ?? `series-${seriesId}`);
@@ -570,7 +586,7 @@ export class Engine {
 			medianDelayMs: this.scoreboard.medianDelayMs(),
 			rejected: { ...this.rejected },
 			problems: [...this.problems.values()],
-			feeds: this.feeds.statuses(),
+			feeds: this.feeds?.statuses() ?? [],
 			imports: this.imports.map((run) => run.status()),
 			simulator: this.source
 				? {
@@ -594,7 +610,7 @@ export class Engine {
 	 */
 	halt(): void {
 		this.halted = true;
-		this.feeds.closeAll();
+		this.feeds?.closeAll();
 		for (const timer of this.timers) clearInterval(timer);
 		this.timers = [];
 		this.store.stop();
@@ -740,6 +756,7 @@ export class Engine {
 	 * column becomes the series `import/<file>/<column>`.
 	 */
 	async importCsv(file: Blob, options: { name: string; speed: ReplaySpeed; labels?: Blob; labelsName?: string }): Promise<ImportSummary> {
+		const [{ importCsvStream }, { nabWindowsFor }, { ImportRun }] = await Promise.all([import('../io/csv-import'), import('../io/nab-labels'), import('./import-run')]);
 		const parsed = await importCsvStream(textChunks(file));
 		const notes = [...parsed.notes];
 		let windows = parsed.labelWindows;
@@ -800,7 +817,7 @@ export class Engine {
 		}
 		const compareFrom = t.length > WARM_UP_TICKS ? t[WARM_UP_TICKS] : to;
 		const compareTo = t.length > 0 ? t[t.length - 1] : to;
-		const old = await this.store.anomaliesInRange(seriesId, compareFrom, compareTo);
+		const [old, { compareFlags }] = await Promise.all([this.store.anomaliesInRange(seriesId, compareFrom, compareTo), import('../io/compare')]);
 		const { counts } = compareFlags(old, fresh, { from: compareFrom, to: compareTo });
 		const choice = choiceFor(this.settings.detection, info.key);
 		return { ...counts, ticks: t.length, warmUp: Math.min(WARM_UP_TICKS, t.length), detector: choice.detector, sensitivity: choice.sensitivity, truncated: t.length >= RERUN_MAX_TICKS };

@@ -636,7 +636,11 @@ export class Dashboard {
 			for (const a of frame.anomalies) this.pendingAnomalies.push(a);
 			for (const panel of this.panels) {
 				let added = false;
-				for (const a of frame.anomalies) if (a.seriesId === panel.seriesId) (panel.chartAnomalies.push(a), (added = true));
+				for (const a of frame.anomalies) {
+					if (a.seriesId !== panel.seriesId) continue;
+					panel.chartAnomalies.push(a);
+					added = true;
+				}
 				if (!added) continue;
 				const first = panel.window.length > 0 ? panel.window.xs[0] : -Infinity;
 				while (panel.chartAnomalies.length > 0 && panel.chartAnomalies[0].t < first) panel.chartAnomalies.shift();
