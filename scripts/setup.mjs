@@ -37,3 +37,15 @@ export function ensureChromium() {
 	aptGet(['update', '-qq']);
 	aptGet(['install', '-y', '-qq', 'chromium']);
 }
+
+/** Debian's mosquitto, the MQTT broker the MQTT browser tests start on loopback. */
+export function ensureMosquitto() {
+	if (['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].some((path) => existsSync(path))) return;
+	console.log("mosquitto is missing: installing Debian's mosquitto…");
+	const asRoot = process.getuid?.() === 0;
+	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+	/** @param {string[]} args */
+	const aptGet = (args) => (asRoot ? run('apt-get', args, { env }) : run('sudo', ['apt-get', ...args], { env }));
+	aptGet(['update', '-qq']);
+	aptGet(['install', '-y', '-qq', 'mosquitto']);
+}

@@ -1,10 +1,11 @@
 // `npm test`: install what tests need, then type check, lint, unit tests, build, browser tests.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { ensureChromium, ensureDependencies, run } from './setup.mjs';
+import { ensureChromium, ensureDependencies, ensureMosquitto, run } from './setup.mjs';
 
 ensureDependencies();
 ensureChromium();
+ensureMosquitto();
 rmSync('test-results', { recursive: true, force: true });
 mkdirSync('test-results', { recursive: true });
 

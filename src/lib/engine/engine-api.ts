@@ -48,7 +48,7 @@ export function createEngineApi(): EngineApi {
 		setRetention: (retentionMs) => ready().setRetention(retentionMs),
 		setSimulator: (patch) => ready().setSimulator(patch),
 		setDetection: (patch) => ready().setDetection(patch),
-		connectFeed: (url, subscribe) => ready().connectFeed(url, subscribe),
+		connectFeed: (url, subscribe, mqtt) => ready().connectFeed(url, subscribe, mqtt),
 		setFeedMapping: (id, mapping) => ready().setFeedMapping(id, mapping),
 		removeFeed: (id) => ready().removeFeed(id),
 		flush: () => ready().flush(),

@@ -12,7 +12,7 @@ import {
 import { SimulatorSource } from '../sources/simulator/simulator-source';
 import { DEFAULT_SIZE_CAP_BYTES, type HistoryStore, type StorageProblem } from '../storage/history-store';
 import type { FeedMapping } from '../sources/parsers/mapping';
-import type { FeedStatus } from './feed';
+import type { FeedStatus, MqttSettings } from './feed';
 import type { FeedHub } from './feed-hub';
 import { feedSeriesKind } from './feed-kind';
 import { Scoreboard } from './scoreboard';
@@ -403,8 +403,8 @@ export class Engine {
 	}
 
 	/** Connects a WebSocket feed; its mapping is proposed from the first frames. */
-	async connectFeed(url: string, subscribe?: string): Promise<FeedStatus> {
-		return (await this.feedHub()).connect(url, subscribe);
+	async connectFeed(url: string, subscribe?: string, mqtt?: MqttSettings): Promise<FeedStatus> {
+		return (await this.feedHub()).connect(url, subscribe, mqtt);
 	}
 
 	async setFeedMapping(id: string, mapping: FeedMapping): Promise<void> {

@@ -1,6 +1,6 @@
 import type { FeedMapping } from '../sources/parsers/mapping';
 import type { HistoryStore } from '../storage/history-store';
-import { Feed, type FeedConfig, type FeedStatus } from './feed';
+import { Feed, type FeedConfig, type FeedStatus, type MqttSettings } from './feed';
 
 /** Distinct series one feed may create; past it ticks of new series are refused (and counted). */
 export const MAX_FEED_SERIES = 10_000;
@@ -30,17 +30,20 @@ export class FeedHub {
 			if (this.feeds.has(row.id)) continue;
 			// A stored mapping that no longer has the expected shape is dropped: one is proposed again.
 			const mapping = looksLikeMapping(row.mapping) ? row.mapping : undefined;
-			this.start({ id: row.id, url: row.url, subscribe: row.subscribe, mapping, preset: mapping ? row.preset : undefined });
+			const mqtt = row.mqtt === undefined ? undefined : (mqttSettings(row.mqtt) ?? undefined);
+			// An MQTT feed whose settings no longer make sense is not started as a plain socket.
+			if (row.mqtt !== undefined && !mqtt) continue;
+			this.start({ id: row.id, url: row.url, subscribe: row.subscribe, mapping, preset: mapping ? row.preset : undefined, mqtt });
 		}
 	}
 
-	/** Connects a new feed (or returns the one already on this URL). */
-	async connect(url: string, subscribe?: string): Promise<FeedStatus> {
+	/** Connects a new feed (or returns the one already on this URL, for MQTT with the same topics). */
+	async connect(url: string, subscribe?: string, mqtt?: MqttSettings): Promise<FeedStatus> {
 		for (const feed of this.feeds.values()) {
 			const status = feed.status(this.now());
-			if (status.url === url) return status;
+			if (status.url === url && status.mqtt?.topics.join('\n') === mqtt?.topics.join('\n')) return status;
 		}
-		const config: FeedConfig = { id: feedId(url, this.feeds), url, subscribe: subscribe || undefined };
+		const config: FeedConfig = { id: feedId(url, this.feeds), url, subscribe: subscribe || undefined, mqtt };
 		await this.store.saveFeed(config);
 		return this.start(config).status(this.now());
 	}
@@ -49,8 +52,7 @@ export class FeedHub {
 		const feed = this.feeds.get(id);
 		if (!feed) return;
 		feed.setMapping(mapping);
-		const status = feed.status(this.now());
-		await this.store.saveFeed({ id, url: status.url, subscribe: status.subscribe, mapping });
+		await this.store.saveFeed({ ...feed.stored(), mapping });
 	}
 
 	/** The person closed the feed: it stops for good and is forgotten (its history stays). */
@@ -92,6 +94,19 @@ export class FeedHub {
 	}
 }
 
+/** Stored MQTT settings (from IndexedDB), or null when unusable. */
+export function mqttSettings(value: unknown): MqttSettings | null {
+	if (typeof value !== 'object' || value === null) return null;
+	const raw = value as Record<string, unknown>;
+	if (!Array.isArray(raw.topics) || raw.topics.length === 0 || !raw.topics.every((t) => typeof t === 'string' && t.length > 0)) return null;
+	return {
+		topics: raw.topics.slice(0, 100) as string[],
+		qos: raw.qos === 1 ? 1 : 0,
+		username: typeof raw.username === 'string' && raw.username ? raw.username : undefined,
+		password: typeof raw.password === 'string' && raw.password ? raw.password : undefined
+	};
+}
+
 function looksLikeMapping(value: unknown): value is FeedMapping {
 	if (typeof value !== 'object' || value === null) return false;
 	const m = value as Partial<Record<keyof FeedMapping, unknown>>;
@@ -106,7 +121,7 @@ function feedId(url: string, taken: ReadonlyMap<string, unknown>): string {
 		const parsed = new URL(url);
 		base = `${parsed.host}${parsed.pathname}`.replace(/[^A-Za-z0-9.]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'feed';
 	} catch {
-		// Not a URL: the connection will say so; the id only needs to be unique.
+		// Not a URL (or mqtt+ws://, which URL parses without a host on some engines): unique is enough.
 	}
 	let id = base;
 	for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;

@@ -2,7 +2,19 @@ import { decodeFrame, type DecodeSink, type RejectReason } from '../sources/pars
 import { detectMapping } from '../sources/parsers/detect';
 import type { FeedMapping } from '../sources/parsers/mapping';
 import { WsConnection, type ConnectionOptions, type ConnectionStatus } from '../sources/websocket/ws-connection';
+import { MqttConnection } from '../sources/mqtt/mqtt-connection';
+import type { MqttStatus } from '../sources/mqtt/mqtt-types';
 
+/** How an MQTT feed subscribes; the password never leaves the worker and this browser's storage. */
+export interface MqttSettings {
+	topics: string[];
+	qos: 0 | 1;
+	username?: string;
+	password?: string;
+}
+
+/** An MQTT topic may well be quiet for a minute (a sensor reporting rarely): only longer is stale. */
+const MQTT_STALE_MS = 120_000;
 /** Frames looked at before a mapping is proposed (when the feed has none saved). */
 const DETECT_SAMPLES = 5;
 /** Rejected frames kept to show the person, newest last. */
@@ -16,6 +28,8 @@ export interface FeedConfig {
 	subscribe?: string;
 	mapping?: FeedMapping;
 	preset?: string;
+	/** Set for an MQTT broker (over WebSockets); absent for a plain WebSocket feed. */
+	mqtt?: MqttSettings;
 }
 
 /** What the page shows of a feed. */
@@ -37,6 +51,9 @@ export interface FeedStatus extends ConnectionStatus {
 	/** Outages so far, and the latest one (epoch ms): drawn as gaps on the charts. */
 	gaps: number;
 	lastGap: { from: number; to: number } | null;
+	protocol: 'websocket' | 'mqtt';
+	/** MQTT: the topic filters, QoS and user name (never the password). */
+	mqtt?: { topics: string[]; qos: 0 | 1; username?: string; topicsSeen: number; droppedTopics: number; notice: string | null };
 }
 
 export interface FeedEvents {
@@ -55,9 +72,11 @@ export interface FeedEvents {
 export class Feed implements DecodeSink {
 	readonly id: string;
 	private config: FeedConfig;
-	private readonly connection: WsConnection;
+	private readonly connection: { open(): void; close(): void; readonly status: ConnectionStatus };
+	/** The MQTT topic of the message being decoded: it leads every key from it. */
+	private topic: string | null = null;
 	private readonly events: FeedEvents;
-	private samples: { data: string | ArrayBuffer; arrival: number }[] = [];
+	private samples: { data: string | ArrayBuffer; arrival: number; topic?: string }[] = [];
 	private notes: string[] = [];
 	private ticks = 0;
 	private readonly rejected: Partial<Record<RejectReason, number>> = {};
@@ -72,21 +91,22 @@ export class Feed implements DecodeSink {
 		this.id = config.id;
 		this.config = { ...config };
 		this.events = events;
-		this.connection = new WsConnection(
-			{ ...options, url: config.url, subscribe: config.subscribe },
-			{
-				message: (data, arrival) => this.onMessage(data, arrival),
-				status: (status) => {
-					// An outage counts from the moment a live feed drops, not when data returns.
-					if (this.wasLive && status.state !== 'live') this.gaps++;
-					this.wasLive = status.state === 'live';
-				},
-				gap: (from, to) => {
-					this.lastGap = { from, to };
-					this.events.gap(from, to);
-				}
+		const handlers = {
+			message: (data: string | ArrayBuffer, arrival: number, topic?: string) => this.onMessage(data, arrival, topic),
+			status: (status: ConnectionStatus) => {
+				// An outage counts from the moment a live feed drops, not when data returns.
+				if (this.wasLive && status.state !== 'live') this.gaps++;
+				this.wasLive = status.state === 'live';
+			},
+			gap: (from: number, to: number) => {
+				this.lastGap = { from, to };
+				this.events.gap(from, to);
 			}
-		);
+		};
+		const { staleMs, backoff, now, setTimer, clearTimer, random } = options;
+		this.connection = config.mqtt
+			? new MqttConnection({ url: config.url, ...config.mqtt, staleMs: staleMs ?? MQTT_STALE_MS, backoff, now, setTimer, clearTimer, random }, handlers)
+			: new WsConnection({ ...options, url: config.url, subscribe: config.subscribe }, handlers);
 	}
 
 	open(): void {
@@ -95,6 +115,11 @@ export class Feed implements DecodeSink {
 
 	close(): void {
 		this.connection.close();
+	}
+
+	/** What is stored for this feed (credentials included: they stay in this browser). */
+	stored(): FeedConfig {
+		return { ...this.config, mqtt: this.config.mqtt ? { ...this.config.mqtt } : undefined };
 	}
 
 	/** The person edited the mapping: decode with it from now on. */
@@ -111,8 +136,11 @@ export class Feed implements DecodeSink {
 			this.rate.messages = 0;
 			this.rate.since = now;
 		}
+		const connection = this.connection.status;
+		const mqtt = this.config.mqtt;
+		const broker = mqtt ? (connection as MqttStatus) : null;
 		return {
-			...this.connection.status,
+			...connection,
 			id: this.id,
 			url: this.config.url,
 			subscribe: this.config.subscribe,
@@ -125,13 +153,18 @@ export class Feed implements DecodeSink {
 			lastRejects: [...this.lastRejects],
 			arrivalTimed: this.arrivalTimed,
 			gaps: this.gaps,
-			lastGap: this.lastGap
+			lastGap: this.lastGap,
+			protocol: mqtt ? 'mqtt' : 'websocket',
+			mqtt:
+				mqtt && broker
+					? { topics: [...mqtt.topics], qos: mqtt.qos, username: mqtt.username, topicsSeen: broker.topics, droppedTopics: broker.droppedTopics, notice: broker.notice }
+					: undefined
 		};
 	}
 
 	tick(key: string, t: number, v: number, truth: boolean | undefined): void {
 		this.ticks++;
-		this.events.tick(key, t, v, truth);
+		this.events.tick(this.topic === null ? key : `${this.topic}/${key}`, t, v, truth);
 	}
 
 	reject(reason: RejectReason, detail: string): void {
@@ -144,22 +177,32 @@ export class Feed implements DecodeSink {
 		this.arrivalTimed++;
 	}
 
-	private onMessage(data: string | ArrayBuffer, arrival: number): void {
+	private onMessage(data: string | ArrayBuffer, arrival: number, topic?: string): void {
 		this.rate.messages++;
 		const mapping = this.config.mapping;
 		if (mapping) {
-			decodeFrame(data, mapping, arrival, this);
+			this.decode(data, mapping, arrival, topic);
 			return;
 		}
 		// No mapping yet: keep the first frames, propose one from them, then decode them too.
-		this.samples.push({ data, arrival });
+		this.samples.push({ data, arrival, topic });
 		if (this.samples.length < DETECT_SAMPLES) return;
 		const detected = detectMapping(this.samples.map((s) => s.data));
 		this.config.mapping = detected.mapping;
 		this.config.preset = detected.preset;
 		this.notes = detected.notes;
 		this.events.mapped(detected.mapping, detected.preset);
-		for (const sample of this.samples) decodeFrame(sample.data, detected.mapping, sample.arrival, this);
+		for (const sample of this.samples) this.decode(sample.data, detected.mapping, sample.arrival, sample.topic);
 		this.samples = [];
+	}
+
+	/** Decodes one message; an MQTT message's topic leads the keys of its ticks. */
+	private decode(data: string | ArrayBuffer, mapping: FeedMapping, arrival: number, topic: string | undefined): void {
+		this.topic = topic ?? null;
+		try {
+			decodeFrame(data, mapping, arrival, this);
+		} finally {
+			this.topic = null;
+		}
 	}
 }

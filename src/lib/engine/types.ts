@@ -6,7 +6,7 @@ import type { ReplaySpeed } from '../io/replay';
 import type { SeriesInfo } from '../domain/series';
 import type { DetectionSettings } from '../detectors/detection-settings';
 import type { FeedMapping } from '../sources/parsers/mapping';
-import type { FeedStatus } from './feed';
+import type { FeedStatus, MqttSettings } from './feed';
 
 export type { FeedStatus } from './feed';
 export type { FeedMapping } from '../sources/parsers/mapping';
@@ -149,7 +149,7 @@ export interface EngineApi {
 	/** Changes simulator settings now (scenario, size, rate, seed, anomalies, speed, pause). */
 	setSimulator(patch: Partial<SimulatorSettings>): Promise<SimulatorSettings>;
 	/** Connects a WebSocket feed (its mapping is proposed from the first frames). */
-	connectFeed(url: string, subscribe?: string): Promise<FeedStatus>;
+	connectFeed(url: string, subscribe?: string, mqtt?: MqttSettings): Promise<FeedStatus>;
 	setFeedMapping(id: string, mapping: FeedMapping): Promise<void>;
 	/** Closes a feed for good (its history stays). */
 	removeFeed(id: string): Promise<void>;

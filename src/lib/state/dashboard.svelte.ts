@@ -4,6 +4,8 @@ import type { SeriesInfo } from '../domain/series';
 import type { DetectionSettings } from '../detectors/detection-settings';
 import type { DetectorInfo, EngineFrame, EngineStats, FeedMapping, SimulatorSettings } from '../engine/types';
 import { feedUrlProblem } from './feed-url';
+import { topicsProblem } from '../sources/mqtt/mqtt-address';
+import type { MqttSettings } from '../engine/feed';
 import { SCENARIOS } from '../sources/simulator/scenario-info';
 import { decimalsOf } from './format';
 import { ChartWindow } from './chart-window';
@@ -262,12 +264,16 @@ export class Dashboard {
 	}
 
 	/** Connects a WebSocket feed; a plain-words problem (bad URL, blocked by the page) comes back instead. */
-	async connectFeed(url: string, subscribe?: string): Promise<string | null> {
+	async connectFeed(url: string, subscribe?: string, mqtt?: MqttSettings): Promise<string | null> {
 		const trimmed = url.trim();
 		const problem = feedUrlProblem(trimmed, location.protocol);
 		if (problem) return problem;
+		if (mqtt) {
+			const topics = topicsProblem(mqtt.topics);
+			if (topics) return `${topics[0].toUpperCase()}${topics.slice(1)}.`;
+		}
 		if (!this.client) return 'The engine is not running yet.';
-		await this.client.api.connectFeed(trimmed, subscribe?.trim() || undefined);
+		await this.client.api.connectFeed(trimmed, subscribe?.trim() || undefined, mqtt);
 		return null;
 	}
 

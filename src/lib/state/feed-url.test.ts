@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feedFromQuery, feedUrlProblem } from './feed-url';
+import { feedFromQuery, feedUrlProblem, isMqttAddress, parseTopics } from './feed-url';
 
 describe('feed URLs', () => {
 	it('accepts ws and wss, explains everything else in plain words', () => {
@@ -7,8 +7,23 @@ describe('feed URLs', () => {
 		expect(feedUrlProblem('ws://127.0.0.1:9001', 'http:')).toBeNull();
 		expect(feedUrlProblem('', 'http:')).toMatch(/Paste the address/);
 		expect(feedUrlProblem('not a url', 'http:')).toMatch(/is not an address/);
-		expect(feedUrlProblem('https://example.com', 'http:')).toMatch(/starts with ws:\/\/ or wss:\/\//);
+		expect(feedUrlProblem('https://example.com', 'http:')).toMatch(/starts with ws:\/\/, wss:\/\/, mqtt\+ws:\/\/ or mqtt\+wss:\/\//);
 		expect(feedUrlProblem('ws://example.com/feed', 'https:')).toMatch(/browsers block unencrypted ws:\/\//);
+	});
+
+	it('accepts MQTT brokers over WebSockets, with the same mixed-content rule', () => {
+		expect(feedUrlProblem('mqtt+wss://broker.example.com/mqtt', 'https:')).toBeNull();
+		expect(feedUrlProblem('mqtt+ws://127.0.0.1:9001/mqtt', 'http:')).toBeNull();
+		expect(feedUrlProblem('mqtt+ws://broker.example.com/mqtt', 'https:')).toMatch(/browsers block unencrypted ws:\/\//);
+		expect(isMqttAddress(' MQTT+WSS://b/x')).toBe(true);
+		expect(isMqttAddress('wss://b/x')).toBe(false);
+		expect(parseTopics('sensors/+/pressure, markets/#\n\n a/b ')).toEqual(['sensors/+/pressure', 'markets/#', 'a/b']);
+	});
+
+	it('reads an MQTT feed with topics and QoS from the address bar, never credentials', () => {
+		const q = new URLSearchParams(`feed=${encodeURIComponent('mqtt+ws://h:1/mqtt')}&topics=${encodeURIComponent('a/+/b,c/#')}&qos=1`);
+		expect(feedFromQuery(q)).toEqual({ url: 'mqtt+ws://h:1/mqtt', topics: ['a/+/b', 'c/#'], qos: 1 });
+		expect(feedFromQuery(new URLSearchParams(`feed=${encodeURIComponent('mqtt+wss://h/mqtt')}`))).toEqual({ url: 'mqtt+wss://h/mqtt', topics: ['#'], qos: 0 });
 	});
 
 	it('reads a feed and its subscribe message from the address bar', () => {

@@ -132,6 +132,11 @@ export interface FeedRow {
 	/** Stored as given; the feed code checks it before use. */
 	mapping?: unknown;
 	preset?: string;
+	/**
+	 * For an MQTT broker: topic filters, QoS and credentials. The credentials stay in this
+	 * browser's IndexedDB: never in exports, status or logs. Stored as given; checked before use.
+	 */
+	mqtt?: unknown;
 }
 
 export const DB_NAME = 'tickscope';
