@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { harnessServer } from './lib/headless.mjs';
 import { startTradeFeed } from './lib/trade-feed.mjs';
+import { appFeedPage } from './lib/app-page.mjs';
 
 const MEASURE_MS = Number(process.env.BENCH_MS ?? 6000);
 const WARMUP_MS = 2000;
@@ -33,36 +34,6 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 </script>`;
 }
 
-/**
- * The app in a full-window frame (simulator off, the feed from the address): feed ticks counted
- * from the moment the page's figure changes to the moment it changes again after MEASURE_MS, so
- * the figure's refresh rate does not blur the count; frames counted with requestAnimationFrame.
- */
-function appPage(url) {
-	return `<iframe id="app" src="/?sim=off&feed=${encodeURIComponent(url)}" style="position:fixed;inset:0;width:100%;height:100%;border:0"></iframe>
-<script>
-const app = document.getElementById('app');
-let frames = 0;
-const loop = () => { frames++; requestAnimationFrame(loop); };
-requestAnimationFrame(loop);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const figure = (id) => { const el = app.contentDocument?.querySelector('[data-testid="' + id + '"]'); return el ? Number((el.getAttribute('data-value') ?? el.textContent).replace(/[^\\d]/g, '')) : NaN; };
-async function changed() {
-	const before = figure('feed-ticks');
-	for (;;) { await sleep(5); const now = figure('feed-ticks'); if (now !== before) return { ticks: now, t: performance.now(), frames }; }
-}
-(async () => {
-	while (!(figure('feed-ticks') > 0)) await sleep(100);
-	await sleep(${WARMUP_MS});
-	const a = await changed(), storedA = figure('tick-total');
-	await sleep(${MEASURE_MS});
-	const b = await changed(), storedB = figure('tick-total');
-	const seconds = (b.t - a.t) / 1000;
-	report({ ticksPerS: (b.ticks - a.ticks) / seconds, storedPerS: (storedB - storedA) / seconds, fps: (b.frames - a.frames) / seconds });
-})();
-</script>`;
-}
-
 /** Raw and app alternately, `runs` times each (this machine is noisy); medians of each. */
 async function measure(perMessage, runs) {
 	const raws = [];
@@ -72,7 +43,7 @@ async function measure(perMessage, runs) {
 		raws.push((await harness.run(rawPage(feed.url))).messagesPerS);
 		await feed.close();
 		feed = await startTradeFeed({ perMessage });
-		apps.push(await harness.run(appPage(feed.url)));
+		apps.push(await harness.run(appFeedPage(`/?sim=off&feed=${encodeURIComponent(feed.url)}`, { warmupMs: WARMUP_MS, measureMs: MEASURE_MS })));
 		await feed.close();
 	}
 	const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -1,8 +1,8 @@
 // `npm run bench`: the whole app measured in Debian's Chromium, next to naive baselines, in one
 // run. Builds the site, serves it, and measures engine throughput (writes off and on), the page
 // under 100,000 ticks/s with 8 live charts (frame rate, long tasks, blocked time, tick-to-pixel
-// latency, heap growth over 3 minutes), history reads, feed decoding next to the raw socket,
-// start-up time and JavaScript size, and the baselines. Prints a table against the product's
+// latency, heap growth over 3 minutes), history reads, feed decoding next to the raw socket, what
+// one tab takes from an MQTT broker, start-up time and JavaScript size, and the baselines. Prints a table against the product's
 // targets and writes bench/results/latest.json (one flat object of numbers) and
 // bench/results/latest-details.json. Figures, never assertions: machines here are noisy, so
 // compare ratios measured in one run.
@@ -58,6 +58,7 @@ const history = await part('history writes and reads', () =>
 const feed = await part('feed decoding next to the raw socket', () =>
 	script('bench/feed.mjs', 'bench/results/feed.json', quick ? { BENCH_MS: '1500', BENCH_RUNS: '1' } : {})
 );
+const mqtt = await part('MQTT: what one tab takes from mosquitto', () => script('bench/mqtt.mjs', 'bench/results/mqtt.json', quick ? { BENCH_MS: '1500' } : {}));
 const baselines = await part('naive baselines', () => measureBaselines({ quick }));
 site.close();
 
@@ -79,6 +80,8 @@ const latest = {
 	raw_socket_msgs_per_s: num(feed?.raw_socket_msgs_per_s),
 	ratio_decode_vs_raw_socket: num(feed?.ratio_decode_vs_raw_socket),
 	decode_trades_per_s_batched_100: num(feed?.decode_trades_per_s_batched_100),
+	mqtt_msgs_per_s: num(mqtt?.mqtt_msgs_per_s),
+	mqtt_offered_msgs_per_s: num(mqtt?.mqtt_offered_msgs_per_s),
 	first_tick_cold_ms: num(startup?.first_tick_cold_ms),
 	first_tick_warm_ms: num(startup?.first_tick_warm_ms),
 	js_gzip_kb: num(startup?.js_gzip_kb),
@@ -107,6 +110,8 @@ const targets = [
 	['raw_socket_msgs_per_s', '', null],
 	['ratio_decode_vs_raw_socket', '≥ 0.9', (v) => v >= 0.9],
 	['decode_trades_per_s_batched_100', '', null],
+	['mqtt_msgs_per_s', '', null],
+	['mqtt_offered_msgs_per_s', '', null],
 	['first_tick_cold_ms', '', null],
 	['first_tick_warm_ms', '≤ 1,000', (v) => v <= 1000],
 	['js_gzip_kb', '≤ 150', (v) => v <= 150],
