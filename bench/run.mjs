@@ -11,11 +11,17 @@
 // mean little, but it keeps the command from rotting.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { serveSite } from '../scripts/serve.mjs';
-import { measureBaselines } from './lib/baselines.mjs';
-import { measureEngine } from './lib/engine-throughput.mjs';
-import { measurePage, measureStartup } from './lib/page-metrics.mjs';
+import { ensureChromium, ensureDependencies, ensureMosquitto } from '../scripts/setup.mjs';
 
+// From a clean clone: what the bench needs is installed first, as `npm test` does.
+ensureDependencies();
+ensureChromium();
+ensureMosquitto();
+// Loaded after the install: they need node_modules.
+const { serveSite } = await import('../scripts/serve.mjs');
+const { measureBaselines } = await import('./lib/baselines.mjs');
+const { measureEngine } = await import('./lib/engine-throughput.mjs');
+const { measurePage, measureStartup } = await import('./lib/page-metrics.mjs');
 const quick = process.argv.includes('--quick');
 const started = Date.now();
 const step = (name) => console.log(`… ${name} (${Math.round((Date.now() - started) / 1000)} s)`);
