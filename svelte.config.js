@@ -23,7 +23,26 @@ const config = {
 			relative: false
 		},
 		// Workbox owns the service worker; Kit's own would fight it for the scope.
-		serviceWorker: { register: false }
+		serviceWorker: { register: false },
+		// Feed data is untrusted: no inline script runs but Kit's own start-up (hashed), no eval,
+		// no plugins, no <base> tricks. Sockets to any ws:/wss: feed or broker the person pastes.
+		// Static hosts cannot send headers, so Kit writes it as a <meta> tag into every page.
+		csp: {
+			mode: 'hash',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'connect-src': ['self', 'ws:', 'wss:'],
+				'img-src': ['self', 'data:'],
+				// Svelte and uPlot set element styles; a style cannot run code.
+				'style-src': ['self', 'unsafe-inline'],
+				'worker-src': ['self'],
+				'manifest-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['none'],
+				'form-action': ['none']
+			}
+		}
 	}
 };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { feedFromQuery, feedUrlProblem, isMqttAddress, parseTopics } from './feed-url';
+import { feedFromQuery, feedUrlProblem, isMqttAddress, parseTopics, redactUrl } from './feed-url';
 
 describe('feed URLs', () => {
 	it('accepts ws and wss, explains everything else in plain words', () => {
@@ -30,5 +30,17 @@ describe('feed URLs', () => {
 		const q = new URLSearchParams(`feed=${encodeURIComponent('ws://h:1/x')}&subscribe=${encodeURIComponent('{"a":1}')}`);
 		expect(feedFromQuery(q)).toEqual({ url: 'ws://h:1/x', subscribe: '{"a":1}' });
 		expect(feedFromQuery(new URLSearchParams(''))).toBeNull();
+	});
+
+	it('hides secret-looking query values and passwords wherever an address is shown', () => {
+		expect(redactUrl('wss://x.example/ws?symbol=btc&token=abc123&apiKey=K&signature=S&listenKey=L&auth=A')).toBe(
+			'wss://x.example/ws?symbol=btc&token=•••&apiKey=•••&signature=•••&listenKey=•••&auth=•••'
+		);
+		expect(redactUrl('mqtt+wss://user:hunter2@broker.example/mqtt')).toBe('mqtt+wss://user:•••@broker.example/mqtt');
+		expect(redactUrl('wss://x.example/ws?channel=trades')).toBe('wss://x.example/ws?channel=trades');
+		expect(redactUrl('not a url')).toBe('not a url');
+		for (const shown of [redactUrl('wss://h/?access_token=t0p&SECRET=s3c&x-api-key=k3y')]) {
+			expect(shown).not.toMatch(/t0p|s3c|k3y/);
+		}
 	});
 });

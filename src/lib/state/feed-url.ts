@@ -46,3 +46,5 @@ export function feedFromQuery(query: URLSearchParams): { url: string; subscribe?
 	if (topics !== null || isMqttAddress(url)) return { url, topics: parseTopics(topics ?? '#'), qos: query.get('qos') === '1' ? 1 : 0 };
 	return { url, subscribe };
 }
+
+export { redactUrl } from '../sources/redact-url';

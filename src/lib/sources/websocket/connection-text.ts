@@ -1,14 +1,15 @@
 /** Plain-words reasons and small helpers for WsConnection. */
+import { redactUrl } from '../redact-url';
 
 export function urlProblem(url: string): string | null {
 	let protocol: string;
 	try {
 		protocol = new URL(url.trim()).protocol;
 	} catch {
-		return `"${url}" is not a web address; a feed address looks like wss://example.com/stream`;
+		return `"${redactUrl(url)}" is not a web address; a feed address looks like wss://example.com/stream`;
 	}
 	if (protocol === 'ws:' || protocol === 'wss:') return null;
-	return `"${url}" is not a WebSocket address: it must start with ws:// or wss://`;
+	return `"${redactUrl(url)}" is not a WebSocket address: it must start with ws:// or wss://`;
 }
 
 export function closeText(event: { code: number; reason: string }, wasLive: boolean): string {
