@@ -22,6 +22,7 @@ import type {
 	EngineSettings,
 	EngineSnapshot,
 	EngineStats,
+	Diagnostics,
 	ExportFile,
 	ExportFormat,
 	ImportSummary,
@@ -94,6 +95,7 @@ export function emptyStats(): EngineStats {
 		problems: [],
 		feeds: [],
 		imports: [],
+		diagnostics: { received: 0, decoded: 0, persisted: 0, pending: 0, dropped: 0, rejected: 0, rejectedByReason: {}, duplicates: 0, reconnects: 0, staleEvents: 0 },
 		simulator: null
 	};
 }
@@ -150,6 +152,8 @@ export class Engine {
 	private frameAnomalies: Anomaly[] = [];
 	private nextAnomalyId = 1;
 	private readonly rejected: Record<string, number> = {};
+	/** Ticks handed to the pipeline by every source since this engine started (accounting). */
+	private offered = 0;
 	private readonly problems = new Map<StorageProblem['kind'] | 'read-failed', string>();
 	private historyBytes: number | null = null;
 	private rate = { ticks: 0, since: 0, perSecond: 0, simSince: 0, speed: 0 };
@@ -329,6 +333,7 @@ export class Engine {
 	 * Returns whether it was accepted.
 	 */
 	private ingest(id: number, t: number, v: number): boolean {
+		this.offered++;
 		// Policy: a tick older than its series' newest is refused and counted; equal times are kept.
 		if (t < this.lastT[id]) {
 			this.reject('out-of-order');
@@ -585,6 +590,7 @@ export class Engine {
 			...this.scoreboard.counters,
 			medianDelayMs: this.scoreboard.medianDelayMs(),
 			rejected: { ...this.rejected },
+			diagnostics: this.diagnostics(),
 			problems: [...this.problems.values()],
 			feeds: this.feeds?.statuses() ?? [],
 			imports: this.imports.map((run) => run.status()),
@@ -596,6 +602,47 @@ export class Engine {
 						paused: this.source.clock.paused
 					}
 				: null
+		};
+	}
+
+	/**
+	 * Where every record went since this engine started. A record is a tick, or a whole frame
+	 * where a frame never became ticks (refused, a duplicate, or dropped at the topic cap).
+	 * received = persisted + pending + dropped + rejected + duplicates holds at every moment;
+	 * after a flush, pending is 0.
+	 */
+	diagnostics(): Diagnostics {
+		const feeds = this.feeds?.statuses() ?? [];
+		const rejectedByReason: Record<string, number> = { ...this.rejected };
+		let dropped = 0;
+		let duplicates = 0;
+		let feedRejected = 0;
+		let reconnects = 0;
+		let staleEvents = 0;
+		for (const feed of feeds) {
+			for (const [reason, n] of Object.entries(feed.rejected)) {
+				rejectedByReason[reason] = (rejectedByReason[reason] ?? 0) + (n ?? 0);
+				feedRejected += n ?? 0;
+			}
+			dropped += feed.mqtt?.droppedTopics ?? 0;
+			duplicates += feed.duplicates;
+			reconnects += feed.gaps;
+			staleEvents += feed.staleEvents;
+		}
+		const refused = Object.values(this.rejected).reduce((sum, n) => sum + n, 0);
+		const persisted = this.store.persistedTicks;
+		const accepted = this.offered - refused;
+		return {
+			received: this.offered + feedRejected + duplicates + dropped,
+			decoded: this.offered,
+			persisted,
+			pending: accepted - persisted,
+			dropped,
+			rejected: refused + feedRejected,
+			rejectedByReason,
+			duplicates,
+			reconnects,
+			staleEvents
 		};
 	}
 

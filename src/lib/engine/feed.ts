@@ -15,6 +15,12 @@ export interface MqttSettings {
 
 /** An MQTT topic may well be quiet for a minute (a sensor reporting rarely): only longer is stale. */
 const MQTT_STALE_MS = 120_000;
+/** Recent frames remembered to spot exact duplicates (a re-sent message), by their text. */
+const DUPLICATE_WINDOW = 4096;
+/** Ticks whose source time is compared with their arrival, for the clock skew shown. */
+const SKEW_SAMPLES = 64;
+/** A source clock off by more than this is shown as skewed. */
+const SKEW_SHOWN_MS = 2000;
 /** Frames looked at before a mapping is proposed (when the feed has none saved). */
 const DETECT_SAMPLES = 5;
 /** Rejected frames kept to show the person, newest last. */
@@ -50,6 +56,15 @@ export interface FeedStatus extends ConnectionStatus {
 	arrivalTimed: number;
 	/** Outages so far, and the latest one (epoch ms): drawn as gaps on the charts. */
 	gaps: number;
+	/** Frames dropped as exact copies of a recent one (only for feeds that stamp their own time). */
+	duplicates: number;
+	/** Connections dropped for silence (the feed went stale and was reconnected). */
+	staleEvents: number;
+	/**
+	 * How far ahead (+) or behind (−) the source's clock runs against this browser's, ms: the
+	 * median of recent ticks' time − arrival. Null until known or when within ±2 s.
+	 */
+	skewMs: number | null;
 	lastGap: { from: number; to: number } | null;
 	protocol: 'websocket' | 'mqtt';
 	/** MQTT: the topic filters, QoS and user name (never the password). */
@@ -86,6 +101,15 @@ export class Feed implements DecodeSink {
 	private wasLive = false;
 	private lastGap: { from: number; to: number } | null = null;
 	private rate = { since: 0, messages: 0, perSecond: 0 };
+	private duplicates = 0;
+	private staleEvents = 0;
+	/** Recent frames' text → times seen in the window; `recentRing` evicts the oldest. */
+	private readonly recent = new Map<string, number>();
+	private readonly recentRing: (string | undefined)[] = new Array(DUPLICATE_WINDOW);
+	private recentNext = 0;
+	private readonly skew = new Float64Array(SKEW_SAMPLES);
+	private skewN = 0;
+	private arrival = 0;
 
 	constructor(config: FeedConfig, events: FeedEvents, options: Partial<ConnectionOptions> = {}) {
 		this.id = config.id;
@@ -96,6 +120,7 @@ export class Feed implements DecodeSink {
 			status: (status: ConnectionStatus) => {
 				// An outage counts from the moment a live feed drops, not when data returns.
 				if (this.wasLive && status.state !== 'live') this.gaps++;
+				if (this.wasLive && status.state !== 'live' && /^no (message|answer)/.test(status.reason ?? '')) this.staleEvents++;
 				this.wasLive = status.state === 'live';
 			},
 			gap: (from: number, to: number) => {
@@ -154,6 +179,9 @@ export class Feed implements DecodeSink {
 			arrivalTimed: this.arrivalTimed,
 			gaps: this.gaps,
 			lastGap: this.lastGap,
+			duplicates: this.duplicates,
+			staleEvents: this.staleEvents,
+			skewMs: this.skewMs(),
 			protocol: mqtt ? 'mqtt' : 'websocket',
 			mqtt:
 				mqtt && broker
@@ -164,6 +192,7 @@ export class Feed implements DecodeSink {
 
 	tick(key: string, t: number, v: number, truth: boolean | undefined): void {
 		this.ticks++;
+		this.skew[this.skewN++ % SKEW_SAMPLES] = t - this.arrival;
 		this.events.tick(this.topic === null ? key : `${this.topic}/${key}`, t, v, truth);
 	}
 
@@ -181,7 +210,10 @@ export class Feed implements DecodeSink {
 		this.rate.messages++;
 		const mapping = this.config.mapping;
 		if (mapping) {
-			this.decode(data, mapping, arrival, topic);
+			// A source that stamps its own times sends a message twice only by mistake (a replay
+			// after reconnecting, a broker's redelivery): the copy is dropped and counted. Feeds
+			// timed on arrival may well repeat themselves ("23.5" every second), so they are not.
+			this.decodeOnce(data, mapping, arrival, topic);
 			return;
 		}
 		// No mapping yet: keep the first frames, propose one from them, then decode them too.
@@ -192,12 +224,41 @@ export class Feed implements DecodeSink {
 		this.config.preset = detected.preset;
 		this.notes = detected.notes;
 		this.events.mapped(detected.mapping, detected.preset);
-		for (const sample of this.samples) this.decode(sample.data, detected.mapping, sample.arrival, sample.topic);
+		for (const sample of this.samples) this.decodeOnce(sample.data, detected.mapping, sample.arrival, sample.topic);
 		this.samples = [];
+	}
+
+	/** Decodes a message unless it is an exact copy of a recent one (then it is counted). */
+	private decodeOnce(data: string | ArrayBuffer, mapping: FeedMapping, arrival: number, topic: string | undefined): void {
+		if (mapping.time && typeof data === 'string' && this.seenRecently(topic ? `${topic}\u0000${data}` : data)) {
+			this.duplicates++;
+			return;
+		}
+		this.decode(data, mapping, arrival, topic);
+	}
+
+	/** Whether this exact frame came within the last DUPLICATE_WINDOW frames; remembers it. */
+	private seenRecently(text: string): boolean {
+		if (this.recent.has(text)) return true;
+		const evicted = this.recentRing[this.recentNext];
+		if (evicted !== undefined) this.recent.delete(evicted);
+		this.recentRing[this.recentNext] = text;
+		this.recentNext = (this.recentNext + 1) % DUPLICATE_WINDOW;
+		this.recent.set(text, 1);
+		return false;
+	}
+
+	private skewMs(): number | null {
+		const n = Math.min(this.skewN, SKEW_SAMPLES);
+		if (n < 8) return null;
+		const sorted = this.skew.slice(0, n).sort();
+		const median = sorted[n >> 1];
+		return Math.abs(median) > SKEW_SHOWN_MS ? Math.round(median) : null;
 	}
 
 	/** Decodes one message; an MQTT message's topic leads the keys of its ticks. */
 	private decode(data: string | ArrayBuffer, mapping: FeedMapping, arrival: number, topic: string | undefined): void {
+		this.arrival = arrival;
 		this.topic = topic ?? null;
 		try {
 			decodeFrame(data, mapping, arrival, this);

@@ -63,6 +63,8 @@ export interface EngineStats {
 	injected: number;
 	/** Ticks refused, by reason (e.g. `out-of-order`). */
 	rejected: Record<string, number>;
+	/** Where every record went (see Engine.diagnostics). */
+	diagnostics: Diagnostics;
 	/** Plain-words problems the person should know about (storage full, writes failing). */
 	problems: string[];
 	/** Every connected WebSocket feed: connection state, rates, mapping, rejects. */
@@ -190,6 +192,27 @@ export interface EngineApi {
 	/** The series' flag nearest before (`-1`) or after (`1`) time `t`, or null. */
 	adjacentAnomaly(seriesId: number, t: number, direction: -1 | 1): Promise<Anomaly | null>;
 	dispose(): Promise<void>;
+}
+
+/** The accounting behind "nothing lost": received = persisted + pending + dropped + rejected + duplicates. */
+export interface Diagnostics {
+	/** Records that reached the app: ticks from every source, plus frames that never became ticks. */
+	received: number;
+	/** Ticks handed to the pipeline (decoded from feeds, made by the simulator, replayed). */
+	decoded: number;
+	/** Ticks committed to IndexedDB since the engine started. */
+	persisted: number;
+	/** Ticks accepted and not yet committed (written within a second). */
+	pending: number;
+	/** Frames dropped before decoding (an MQTT feed past its topic cap). */
+	dropped: number;
+	/** Frames the decoder refused and ticks the pipeline refused, by reason below. */
+	rejected: number;
+	rejectedByReason: Record<string, number>;
+	/** Exact copies of a recent frame, dropped. */
+	duplicates: number;
+	reconnects: number;
+	staleEvents: number;
 }
 
 export type ExportFormat = 'csv' | 'json';

@@ -77,6 +77,8 @@ export class HistoryStore {
 	readonly db: TickscopeDb;
 	/** Ticks appended since the history began (persisted with each flush). */
 	totalTicks = 0;
+	/** Ticks committed to IndexedDB by this store since it opened (the accounting's "persisted"). */
+	persistedTicks = 0;
 	private readonly buffers = new Map<number, SeriesBuffer>();
 	private readonly dirty = new Set<number>();
 	private pendingSeries: SeriesInfo[] = [];
@@ -659,6 +661,7 @@ export class HistoryStore {
 			try {
 				await this.write(batch);
 				this.unwritten.shift();
+				this.persistedTicks += batch.ticks;
 				if (this.failures > 0) this.onRecovered();
 				this.failures = 0;
 			} catch (error) {
