@@ -9,6 +9,8 @@ import type { EngineApi, EngineFrame } from './types';
 export function createEngineApi(): EngineApi {
 	let engine: Engine | null = null;
 	let takenOver = false;
+	/** Another tab opened the history with a newer schema: this engine wrote what it had and stopped. */
+	let outdated = false;
 	const ready = () => {
 		if (!engine) throw new Error('engine not initialised: call init() first');
 		return engine;
@@ -34,13 +36,25 @@ export function createEngineApi(): EngineApi {
 			});
 			current = new Engine({ store, estimateBytes });
 			engine = current;
+			// A newer version of the app (in another tab) upgrades the database: write what is
+			// buffered, stop, and let it go ahead; this tab then asks to be reloaded. (Returning
+			// false keeps Dexie from closing before the last flush has started.)
+			const stopping = current;
+			store.db.on('versionchange', () => {
+				outdated = true;
+				void stopping.flush().finally(() => {
+					stopping.halt();
+					store.db.close();
+				});
+				return false;
+			});
 			return current.init(options);
 		},
 		watch: (seriesId, windowSize) => ready().watch(seriesId, windowSize),
 		unwatch: (seriesId) => ready().unwatch(seriesId),
 		pullFrame() {
-			if (takenOver) {
-				return { series: [], anomalies: [], seriesAdded: [], stats: ready().stats(), stopped: 'taken-over' };
+			if (takenOver || outdated) {
+				return { series: [], anomalies: [], seriesAdded: [], stats: ready().stats(), stopped: outdated ? 'outdated' : 'taken-over' };
 			}
 			const frame = ready().pullFrame();
 			return Comlink.transfer(frame, transferables(frame));

@@ -106,8 +106,11 @@ export interface EngineFrame {
 	/** The ids of the series the sources produce now, when that changed since the last frame. */
 	activeSeries?: number[];
 	stats: EngineStats;
-	/** Set once another tab took the history over: this engine has stopped. */
-	stopped?: 'taken-over';
+	/**
+	 * Set once this engine stopped: another tab took the history over, or a newer version of the
+	 * app opened it (with a newer schema) and this tab must reload.
+	 */
+	stopped?: 'taken-over' | 'outdated';
 }
 
 /** A detector the person can choose, as the page lists it. */

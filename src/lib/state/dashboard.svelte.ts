@@ -90,7 +90,7 @@ export interface LatestTick {
  * `elsewhere`: another tab owns the history, this one waits to be asked to take over.
  * `taken-over`: this tab had it until another tab took it.
  */
-export type Phase = 'starting' | 'live' | 'failed' | 'elsewhere' | 'taken-over';
+export type Phase = 'starting' | 'live' | 'failed' | 'elsewhere' | 'taken-over' | 'outdated';
 
 /**
  * The app state the UI reads. Hot data (chart columns) never enters `$state`: it sits in
@@ -597,7 +597,7 @@ export class Dashboard {
 			// A take-over replaced the engine while this frame was on its way: drop it.
 			if (client !== this.client) return;
 			if (frame.stopped) {
-				this.phase = 'taken-over';
+				this.phase = frame.stopped;
 				client.dispose();
 				this.client = null;
 				return;
