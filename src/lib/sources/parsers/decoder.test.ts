@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDecoder, decodeFrame, MAX_FRAME_BYTES } from './decoder';
+import { createDecoder, decodeFrame, MAX_FRAME_BYTES, utf8Bytes } from './decoder';
 import { RecordingSink } from './decode-testing';
 import type { FeedMapping } from './mapping';
 
@@ -34,6 +34,32 @@ describe('decodeFrame: values', () => {
 		const sink = decode('{"p":"x","q":"2"}', { ...flat, values: ['p', 'q'] });
 		expect(sink.reasons()).toEqual(['no-number']);
 		expect(sink.ticks.map((t) => t.v)).toEqual([2]);
+	});
+
+	it('refuses a record once, with its first bad value, however many are bad', () => {
+		const pq: FeedMapping = { ...flat, values: ['p', 'q', 'r'] };
+		expect(decode('{"p":"x","q":"NaN","r":null}', pq).rejects).toEqual([{ reason: 'no-number', detail: 'p' }]);
+		expect(decode('{"p":1e400,"q":"x","r":2}', pq).reasons()).toEqual(['not-finite']);
+		// One per record: two bad NDJSON lines are two refusals.
+		expect(decode('{"p":"x"}\n{"p":"y","q":"z"}', pq).reasons()).toEqual(['no-number', 'no-number']);
+		const csv: FeedMapping = { format: 'csv', records: '', time: '', timeUnit: 'auto', keys: [], values: [] };
+		expect(decode('x,NaN,3\n1,2,y', csv).reasons()).toEqual(['no-number', 'no-number']);
+	});
+
+	it('stores -0 as 0, from numbers, strings and underflow', () => {
+		for (const p of ['-0', '"-0"', '"-0.00"', '-1e-400', '"-0e5"', '0']) {
+			const ticks = decode(`{"p":${p}}`).ticks;
+			expect(ticks, p).toHaveLength(1);
+			expect(Object.is(ticks[0].v, 0), p).toBe(true);
+		}
+		const csv: FeedMapping = { format: 'number', records: '', time: '', timeUnit: 'auto', keys: [], values: [] };
+		expect(Object.is(decode('-0.0', csv).ticks[0].v, 0)).toBe(true);
+	});
+
+	it('counts blank frames instead of dropping them silently', () => {
+		for (const blank of ['', ' ', '\n', ' \n\t\n']) expect(decode(blank).reasons(), JSON.stringify(blank)).toEqual(['invalid-json']);
+		const number: FeedMapping = { format: 'number', records: '', time: '', timeUnit: 'auto', keys: [], values: [] };
+		expect(decode('\n \n', number).reasons()).toEqual(['no-number']);
 	});
 });
 
@@ -109,6 +135,52 @@ describe('decodeFrame: framing', () => {
 		const sink = new RecordingSink();
 		decodeFrame('{"p":1}', flat, ARRIVAL, sink, { maxFrameBytes: 4 });
 		expect(sink.reasons()).toEqual(['oversized']);
+	});
+
+	it('measures text frames in UTF-8 bytes, as they came over the wire', () => {
+		// 400k euro signs: 400k UTF-16 units (under the limit) but 1.2 MB of UTF-8 (over it).
+		const euros = `{"p":1,"pad":"${'€'.repeat(400_000)}"}`;
+		expect(euros.length).toBeLessThan(MAX_FRAME_BYTES);
+		expect(decode(euros).reasons()).toEqual(['oversized']);
+		// Exactly at the limit is accepted, one byte more is not; text and binary agree.
+		const frameOf = (bytes: number): string => {
+			const head = '{"p":1,"pad":"';
+			const room = bytes - head.length - 2;
+			// Emoji (4 bytes, a surrogate pair), euros (3), ß (2) and ASCII to fill the rest.
+			const emoji = Math.floor(room / 12);
+			const euro = Math.floor((room - emoji * 4) / 6);
+			const sharp = Math.floor((room - emoji * 4 - euro * 3) / 4);
+			const ascii = room - emoji * 4 - euro * 3 - sharp * 2;
+			return head + '😀'.repeat(emoji) + '€'.repeat(euro) + 'ß'.repeat(sharp) + 'x'.repeat(ascii) + '"}';
+		};
+		for (const [bytes, reasons] of [
+			[MAX_FRAME_BYTES, []],
+			[MAX_FRAME_BYTES + 1, ['oversized']],
+			[MAX_FRAME_BYTES + 3, ['oversized']]
+		] as const) {
+			const text = frameOf(bytes);
+			const encoded = new TextEncoder().encode(text);
+			expect(encoded.byteLength).toBe(bytes);
+			// Well under the limit in UTF-16 units: the old length check let all of these through.
+			expect(text.length).toBeLessThan(MAX_FRAME_BYTES * 0.6);
+			expect(decode(text).reasons()).toEqual(reasons);
+			expect(decode(encoded.buffer as ArrayBuffer).reasons()).toEqual(reasons);
+		}
+	});
+
+	it('utf8Bytes counts like TextEncoder and stops once over the limit', () => {
+		const samples = ['', 'abc', 'ß€😀', '\ud800x', 'x\udc00', '\ud83d', '😀\ud83d\ude00\ud83d', 'é'.repeat(1000)];
+		for (const text of samples) {
+			const exact = new TextEncoder().encode(text).byteLength;
+			// Both ways of counting: the scratch buffer (limits up to 4 MB) and the loop (above).
+			for (const limit of [exact, exact + 1, 8 << 20]) expect(utf8Bytes(text, limit), JSON.stringify(text)).toBe(exact);
+			if (exact > 0) {
+				expect(utf8Bytes(text, exact - 1)).toBe(exact);
+				expect(utf8Bytes(text + '€'.repeat(3_000_000), 8 << 20)).toBe((8 << 20) + 1);
+			}
+		}
+		expect(utf8Bytes('x'.repeat(11), 10)).toBe(11);
+		expect(utf8Bytes('€'.repeat(4), 10)).toBe(11);
 	});
 
 	it('filters messages and reports bad mappings', () => {

@@ -42,6 +42,11 @@ const MAX_PAST_MS = 3653 * DAY_MS;
 const DETAIL_CHARS = 80;
 
 const utf8 = new TextDecoder('utf-8');
+const utf8Encoder = new TextEncoder();
+/** Limits up to this are measured by encoding into a scratch buffer of the limit's size. */
+const SCRATCH_MAX_BYTES = 4 << 20;
+/** Reused by utf8Bytes; allocated on the first frame that needs it, grown to the limit. */
+let scratch: Uint8Array | null = null;
 /** Compiled once per mapping object; edit a mapping by replacing it, never in place. */
 const compiled = new WeakMap<FeedMapping, CompiledMapping | string>();
 
@@ -57,6 +62,34 @@ function quote(text: string): string {
 	return sanitizeKey(text.length > DETAIL_CHARS ? text.slice(0, DETAIL_CHARS) + '…' : text);
 }
 
+/**
+ * Bytes `text` takes as UTF-8 (what it was on the wire), or `limit + 1` as soon as it is
+ * surely more than `limit`. No per-frame buffer: the text is encoded into one reused
+ * buffer of the limit's size (counted character by character instead for limits over 4 MB, so
+ * a huge custom limit does not pin a huge buffer). A lone surrogate counts 3 bytes, as U+FFFD.
+ */
+export function utf8Bytes(text: string, limit: number): number {
+	const n = text.length;
+	// A UTF-16 unit never takes less than one UTF-8 byte.
+	if (n > limit) return limit + 1;
+	if (limit <= SCRATCH_MAX_BYTES) {
+		if (scratch === null || scratch.length < limit) scratch = new Uint8Array(limit);
+		const { read, written } = utf8Encoder.encodeInto(text, scratch.subarray(0, limit));
+		return read < n ? limit + 1 : written;
+	}
+	let bytes = 0;
+	for (let i = 0; i < n && bytes <= limit; i++) {
+		const c = text.charCodeAt(i);
+		if (c < 0x80) bytes += 1;
+		else if (c < 0x800) bytes += 2;
+		else if (c >= 0xd800 && c < 0xdc00 && i + 1 < n && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+			bytes += 4;
+			i++;
+		} else bytes += 3;
+	}
+	return bytes > limit ? limit + 1 : bytes;
+}
+
 function read(ref: FieldRef, record: unknown, message: unknown): unknown {
 	return readPath(ref.fromRoot ? message : record, ref.segments);
 }
@@ -68,17 +101,21 @@ function keyPart(value: unknown): string {
 	return '?';
 }
 
-/** Emits one tick after the series cap check. */
-function emit(ctx: Context, key: string, t: number, v: number, truth: boolean | undefined): void {
+/**
+ * One value of a record: emits it as a tick, or returns why not. `-0` becomes `0`: a sign on
+ * zero is an artefact of how the feed rounds ("-0.00"), and stored, drawn or exported it would
+ * read as a different value from 0.
+ */
+function emitValue(ctx: Context, key: string, t: number, v: number, truth: boolean | undefined): RejectReason | null {
+	if (v !== v) return 'no-number';
+	if (v === Infinity || v === -Infinity) return 'not-finite';
 	const keys = ctx.keys;
 	if (keys !== undefined && !keys.has(key)) {
-		if (keys.size >= ctx.maxSeries) {
-			ctx.sink.reject('too-many-series', quote(key));
-			return;
-		}
+		if (keys.size >= ctx.maxSeries) return 'too-many-series';
 		keys.add(key);
 	}
-	ctx.sink.tick(key, t, v, truth);
+	ctx.sink.tick(key, t, v === 0 ? 0 : v, truth);
+	return null;
 }
 
 /** Resolves a raw time value to epoch ms, or rejects and returns NaN. */
@@ -114,14 +151,16 @@ function decodeRecord(ctx: Context, record: unknown, message: unknown): void {
 		prefix += keyPart(read(m.keys[i], record, message)) + '/';
 	}
 	const truth = m.truth === null ? undefined : readTruth(read(m.truth, record, message));
+	// Every good value becomes a tick; the record is refused at most once (its first bad value),
+	// so the refusal count is a count of records, like every other reason.
+	let refused = false;
 	for (let i = 0; i < m.values.length; i++) {
 		const v = readNumber(read(m.values[i], record, message));
-		if (v !== v) {
-			ctx.sink.reject('no-number', m.valueNames[i]);
-		} else if (v === Infinity || v === -Infinity) {
-			ctx.sink.reject('not-finite', m.valueNames[i]);
-		} else {
-			emit(ctx, prefix === '' ? m.valueNames[i] : sanitizeKey(prefix + m.valueNames[i]), t, v, truth);
+		const key = prefix === '' ? m.valueNames[i] : sanitizeKey(prefix + m.valueNames[i]);
+		const reason = emitValue(ctx, key, t, v, truth);
+		if (reason !== null && !refused) {
+			refused = true;
+			ctx.sink.reject(reason, reason === 'too-many-series' ? quote(key) : m.valueNames[i]);
 		}
 	}
 }
@@ -158,8 +197,10 @@ function decodeJson(ctx: Context, text: string): void {
 			ctx.sink.reject('invalid-json', quote(text));
 			return;
 		}
+		let documents = 0;
 		for (const line of text.split('\n')) {
 			if (line.trim() === '') continue;
+			documents++;
 			let doc: unknown;
 			try {
 				doc = JSON.parse(line);
@@ -169,6 +210,8 @@ function decodeJson(ctx: Context, text: string): void {
 			}
 			decodeMessage(ctx, doc);
 		}
+		// Only blank lines: refused like a blank single-line frame, so no frame goes uncounted.
+		if (documents === 0) ctx.sink.reject('invalid-json', 'blank frame');
 		return;
 	}
 	decodeMessage(ctx, message);
@@ -178,9 +221,11 @@ function decodeJson(ctx: Context, text: string): void {
 function decodeLines(ctx: Context, text: string): void {
 	const m = ctx.m;
 	const hasTime = m.format === 'csv' && m.time !== null;
+	let lines = 0;
 	for (const raw of text.split('\n')) {
 		const line = raw.trim();
 		if (line === '') continue;
+		lines++;
 		const fields = m.format === 'csv' ? line.split(',') : [line];
 		let t = ctx.arrival;
 		let first = 0;
@@ -191,20 +236,28 @@ function decodeLines(ctx: Context, text: string): void {
 		} else {
 			ctx.sink.usedArrivalTime();
 		}
+		let refused = false;
 		for (let i = first; i < fields.length; i++) {
 			const column = i - first;
 			const name = column < m.valueNames.length ? m.valueNames[column] : `value${column + 1}`;
-			const v = readNumber(fields[i]);
-			if (v !== v) ctx.sink.reject('no-number', quote(fields[i]));
-			else if (v === Infinity || v === -Infinity) ctx.sink.reject('not-finite', quote(fields[i]));
-			else emit(ctx, name, t, v, undefined);
+			const reason = emitValue(ctx, name, t, readNumber(fields[i]), undefined);
+			if (reason !== null && !refused) {
+				refused = true;
+				ctx.sink.reject(reason, quote(reason === 'too-many-series' ? name : fields[i]));
+			}
 		}
 	}
+	if (lines === 0) ctx.sink.reject('no-number', 'blank frame');
 }
 
 /**
  * Decodes one WebSocket frame into ticks. Never throws on frame content: every problem
- * becomes a `sink.reject`. The mapping is compiled on first use and cached per object.
+ * becomes a `sink.reject`, so each frame gives ticks, refusals or both. A frame is refused
+ * once as a whole (oversized, invalid JSON, filtered, bad mapping), or once per record it
+ * holds (NDJSON lines, array items) that has a bad value, time or too many series; the good
+ * values of such a record still become ticks. Frames over `maxFrameBytes` UTF-8 bytes are
+ * refused before any decoding or parsing. Ticks are finite, and `-0` arrives as `0`.
+ * The mapping is compiled on first use and cached per object.
  */
 export function decodeFrame(
 	data: string | ArrayBuffer | ArrayBufferView,
@@ -225,11 +278,15 @@ export function decodeFrame(
 	const maxBytes = options.maxFrameBytes ?? MAX_FRAME_BYTES;
 	let text: string;
 	if (typeof data === 'string') {
-		// UTF-16 length ≤ UTF-8 bytes, so this only rejects frames surely over the limit.
-		if (data.length > maxBytes) return sink.reject('oversized', `${data.length} chars`);
+		// The limit is on UTF-8 bytes, as the frame came over the wire. A UTF-16 unit takes 1 to
+		// 3 bytes, so the length alone settles all but frames of limit/3 to limit characters.
+		if (data.length > maxBytes) return sink.reject('oversized', `over ${maxBytes} bytes (${data.length} characters)`);
+		if (data.length * 3 > maxBytes && utf8Bytes(data, maxBytes) > maxBytes) {
+			return sink.reject('oversized', `over ${maxBytes} bytes (${data.length} characters)`);
+		}
 		text = data;
 	} else if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
-		if (data.byteLength > maxBytes) return sink.reject('oversized', `${data.byteLength} bytes`);
+		if (data.byteLength > maxBytes) return sink.reject('oversized', `${data.byteLength} bytes, over ${maxBytes}`);
 		text = utf8.decode(data);
 	} else {
 		return sink.reject('invalid-json', `unsupported frame type ${typeof data}`);

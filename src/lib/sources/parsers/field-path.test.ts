@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeFrame } from './decoder';
 import { RecordingSink, SAMPLE_ARRIVAL_MS } from './decode-testing';
 import { detectMapping } from './detect';
-import { parsePath, readPath } from './field-path';
+import { isSafeSegment, parsePath, readPath, spellsPrototypeKey } from './field-path';
 import type { FeedMapping } from './mapping';
 
 describe('parsePath', () => {
@@ -18,6 +18,40 @@ describe('parsePath', () => {
 		}
 		expect(parsePath('a.'.repeat(16) + 'a')).toBeNull();
 		expect(parsePath('a'.repeat(201))).toBeNull();
+	});
+
+	// Every way a path could spell a prototype key for some lenient reader (the rule in field-path.ts).
+	const SPELLINGS = [
+		// case
+		'__PROTO__', 'Constructor', 'PROTOTYPE', 'a.ConStructor.b',
+		// escapes: JSON/JS, URL (also double-encoded and multi-byte), HTML
+		'__pro\\u0074o__', '\\u005f\\u005fproto\\u005f\\u005f', '\\u{63}onstructor', 'proto\\x74ype', '\\\\u005f_proto__',
+		'%5F%5Fproto%5F%5F', '%255F%255Fproto%255F%255F', 'constructo%72', '%EF%BC%BF%EF%BC%BFproto__',
+		'&#95;&#95;proto&#95;&#95;', 'proto&#x74;ype', '&#x63onstructor',
+		// bracket and quote syntax
+		'a["__proto__"]', "a['constructor']['prototype']", 'a[constructor]', '["prototype"]', '$..constructor', 'a/__proto__/b',
+		// whitespace, invisible and look-alike forms
+		' __proto__ ', '\tconstructor\n', 'proto type', 'con structor', '\\_\\_proto\\_\\_',
+		'constru\u200bctor', '\ufeffprototype', 'proto\u00adtype', 'co\u0301nstructor', '__pro\u0000to__', 'pro\\u0000totype',
+		'＿＿ｐｒｏｔｏ＿＿', 'ｃｏｎｓｔｒｕｃｔｏｒ', 'ℙrototype', 'my-prototype'
+	];
+
+	it('refuses __proto__, constructor and prototype in any spelling', () => {
+		for (const path of SPELLINGS) {
+			expect(spellsPrototypeKey(path), JSON.stringify(path)).toBe(true);
+			expect(parsePath(path), JSON.stringify(path)).toBeNull();
+			expect(parsePath(`data.${path}.p`), JSON.stringify(path)).toBeNull();
+			expect(parsePath(`$.${path}`), JSON.stringify(path)).toBeNull();
+		}
+		// Detection never proposes a feed key that spells one either.
+		for (const key of ['__PROTO__', 'Constructor', '%5F%5Fproto%5F%5F', ' prototype']) expect(isSafeSegment(key), key).toBe(false);
+	});
+
+	it('still accepts names that only contain the words inside a longer word, or look-alikes', () => {
+		for (const path of ['prototype_id', 'constructorName', 'proto', 'data.__pro.to__', 'proto-type', 'prоto', 'Прототип', 'a.%41', 'x\\y', 'BTC€', 'a["b"]']) {
+			expect(parsePath(path), JSON.stringify(path)).not.toBeNull();
+		}
+		expect(parsePath('data.list.0.v')).toEqual(['data', 'list', '0', 'v']);
 	});
 });
 
