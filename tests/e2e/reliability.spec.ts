@@ -86,3 +86,46 @@ test('duplicates, shuffled and same-instant trades, a source clock 5 minutes ahe
 		await server.stop();
 	}
 });
+
+test('a half-open socket (the server goes silent without closing) is marked stale within 10 s and replaced, never two sockets at once', async ({ page }) => {
+	const { WebSocketServer } = await import('ws');
+	const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+	await new Promise((resolve) => wss.once('listening', resolve));
+	let connections = 0;
+	let open = 0;
+	let mostOpen = 0;
+	let silentSince = 0;
+	let k = 0;
+	wss.on('connection', (socket) => {
+		connections++;
+		mostOpen = Math.max(mostOpen, ++open);
+		socket.on('close', () => open--);
+		// Trades every 100 ms; the first connection goes silent after 3 s but stays open.
+		const first = connections === 1;
+		const timer = setInterval(() => {
+			if (first && k >= 30) {
+				silentSince ||= Date.now();
+				return;
+			}
+			const t = Date.now();
+			socket.send(JSON.stringify({ e: 'trade', s: 'HALF', t: k++, p: '1.00', q: '1', T: t }));
+		}, 100);
+		socket.on('close', () => clearInterval(timer));
+	});
+	try {
+		await page.goto(`./?sim=off&feed=${encodeURIComponent(`ws://127.0.0.1:${(wss.address() as { port: number }).port}`)}`);
+		await expect(page.getByTestId('feed').first()).toHaveAttribute('data-state', 'live');
+		// Replaced by a second connection, within max(3 × 100 ms, 10 s) of silence (+ the retry).
+		await expect.poll(() => connections, { timeout: 20_000 }).toBe(2);
+		const detectedAfter = (Date.now() - silentSince) / 1000;
+		console.log(`half-open: silent socket replaced ${detectedAfter.toFixed(1)} s after its last message; at most ${mostOpen} open at once`);
+		expect(detectedAfter).toBeLessThan(13);
+		expect(mostOpen).toBe(1);
+		await page.getByTestId('diagnostics').locator('summary').click();
+		await expect(page.getByTestId('diag-stale')).toHaveText('1');
+		await expect(page.getByTestId('feed').first()).toHaveAttribute('data-state', 'live');
+	} finally {
+		for (const client of wss.clients) client.terminate();
+		await new Promise((resolve) => wss.close(resolve));
+	}
+});

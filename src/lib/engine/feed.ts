@@ -17,6 +17,8 @@ export interface MqttSettings {
 const MQTT_STALE_MS = 120_000;
 /** Recent frames remembered to spot exact duplicates (a re-sent message), by their text. */
 const DUPLICATE_WINDOW = 4096;
+/** Longer frames are not checked for copies (hashing them costs more than a copy would). */
+const DUPLICATE_MAX_CHARS = 64 * 1024;
 /** Ticks whose source time is compared with their arrival, for the clock skew shown. */
 const SKEW_SAMPLES = 64;
 /** A source clock off by more than this is shown as skewed. */
@@ -103,9 +105,9 @@ export class Feed implements DecodeSink {
 	private rate = { since: 0, messages: 0, perSecond: 0 };
 	private duplicates = 0;
 	private staleEvents = 0;
-	/** Recent frames' text → times seen in the window; `recentRing` evicts the oldest. */
-	private readonly recent = new Map<string, number>();
-	private readonly recentRing: (string | undefined)[] = new Array(DUPLICATE_WINDOW);
+	/** 53-bit fingerprints of recent frames; `recentRing` evicts the oldest (no frame text kept). */
+	private readonly recent = new Set<number>();
+	private readonly recentRing = new Float64Array(DUPLICATE_WINDOW).fill(-1);
 	private recentNext = 0;
 	private readonly skew = new Float64Array(SKEW_SAMPLES);
 	private skewN = 0;
@@ -230,21 +232,21 @@ export class Feed implements DecodeSink {
 
 	/** Decodes a message unless it is an exact copy of a recent one (then it is counted). */
 	private decodeOnce(data: string | ArrayBuffer, mapping: FeedMapping, arrival: number, topic: string | undefined): void {
-		if (mapping.time && typeof data === 'string' && this.seenRecently(topic ? `${topic}\u0000${data}` : data)) {
+		if (mapping.time && typeof data === 'string' && data.length <= DUPLICATE_MAX_CHARS && this.seenRecently(fingerprint(data, topic))) {
 			this.duplicates++;
 			return;
 		}
 		this.decode(data, mapping, arrival, topic);
 	}
 
-	/** Whether this exact frame came within the last DUPLICATE_WINDOW frames; remembers it. */
-	private seenRecently(text: string): boolean {
-		if (this.recent.has(text)) return true;
+	/** Whether a frame with this fingerprint came within the last DUPLICATE_WINDOW frames; remembers it. */
+	private seenRecently(print: number): boolean {
+		if (this.recent.has(print)) return true;
 		const evicted = this.recentRing[this.recentNext];
-		if (evicted !== undefined) this.recent.delete(evicted);
-		this.recentRing[this.recentNext] = text;
+		if (evicted >= 0) this.recent.delete(evicted);
+		this.recentRing[this.recentNext] = print;
 		this.recentNext = (this.recentNext + 1) % DUPLICATE_WINDOW;
-		this.recent.set(text, 1);
+		this.recent.add(print);
 		return false;
 	}
 
@@ -266,4 +268,24 @@ export class Feed implements DecodeSink {
 			this.topic = null;
 		}
 	}
+}
+
+/**
+ * A 53-bit fingerprint of a frame (and its MQTT topic): two 32-bit FNV-1a hashes with different
+ * offsets, 32 + 21 bits of them. Two different frames among the last 4,096 share one with a
+ * chance of about 1 in 2·10^12 per frame.
+ */
+function fingerprint(text: string, topic: string | undefined): number {
+	let a = 0x811c9dc5;
+	let b = 0x01000193 ^ text.length;
+	const mix = (s: string) => {
+		for (let i = 0; i < s.length; i++) {
+			const c = s.charCodeAt(i);
+			a = Math.imul(a ^ c, 0x01000193);
+			b = Math.imul(b ^ c, 0x5bd1e995);
+		}
+	};
+	if (topic) mix(`${topic}\u0000`);
+	mix(text);
+	return (a >>> 0) * 2097152 + ((b >>> 11) & 0x1fffff);
 }

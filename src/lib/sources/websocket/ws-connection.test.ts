@@ -126,6 +126,38 @@ describe('WsConnection', () => {
 		expect(FakeSocket.sockets).toHaveLength(2);
 	});
 
+	it('without a fixed staleMs, a silent feed is stale after max(3 × its median gap, 10 s)', () => {
+		// A fast ticker (a message every 100 ms): stale 10 s after its last message, not 30.
+		const fast = setup();
+		fast.conn.open();
+		FakeSocket.last.serverOpen();
+		for (let k = 0; k < 50; k++) {
+			FakeSocket.last.serverSend('x');
+			fast.clock.advance(100);
+		}
+		const lastAt = fast.conn.status.lastMessageAt!;
+		fast.clock.advance(9_500 - (fast.clock.time - lastAt));
+		expect(fast.conn.status.state).toBe('live');
+		fast.clock.advance(600);
+		expect(fast.calls.statuses.some((status) => status.stale)).toBe(true);
+		expect(fast.conn.status.state).toBe('reconnecting');
+
+		// A slow sensor (every 20 s): still live after 50 s of silence, stale after 60 s.
+		const slow = setup();
+		slow.conn.open();
+		FakeSocket.last.serverOpen();
+		for (let k = 0; k < 12; k++) {
+			FakeSocket.last.serverSend('y');
+			slow.clock.advance(20_000);
+		}
+		// 20 s have passed since the last message already.
+		slow.clock.advance(30_000);
+		expect(slow.conn.status.state).toBe('live');
+		slow.clock.advance(10_500);
+		expect(slow.conn.status.state).toBe('reconnecting');
+		expect(slow.conn.status.reason).toMatch(/no message for 60 s/);
+	});
+
 	it('gives up on a connect the server never answers after staleMs', () => {
 		const { clock, conn } = setup({ staleMs: 5_000 });
 		conn.open();

@@ -18,6 +18,15 @@ export { mixedContentProblem } from './mixed-content';
 
 /** 30 s: quiet markets can pause for seconds, but a feed silent this long is almost surely dead. */
 const STALE_MS = 30_000;
+/**
+ * Without a fixed staleMs, a live feed is stale after max(3 × its median gap between messages,
+ * MIN_STALE_MS): a ticker sending every 100 ms is caught within 10 s, one sending every 20 s
+ * within a minute. Until GAP_SAMPLES_NEEDED gaps are known, STALE_MS applies.
+ */
+const MIN_STALE_MS = 10_000;
+const STALE_GAPS = 3;
+const GAP_RING = 32;
+const GAP_SAMPLES_NEEDED = 8;
 /** 1000 = normal closure: tells the server we left on purpose. */
 const CLOSE_NORMAL = 1000;
 
@@ -26,6 +35,11 @@ export class WsConnection {
 	readonly #handlers: ConnectionHandlers;
 	readonly #backoff: ReturnType<typeof resolveBackoff>;
 	readonly #staleMs: number;
+	/** Set when the caller fixed the stale limit; otherwise it follows the feed's own pace. */
+	readonly #fixedStale: boolean;
+	/** The last GAP_RING gaps between messages, ms. */
+	readonly #gaps = new Float64Array(GAP_RING);
+	#gapCount = 0;
 	readonly #now: () => number;
 	readonly #setTimer: (fn: () => void, ms: number) => unknown;
 	readonly #clearTimer: (handle: unknown) => void;
@@ -55,6 +69,7 @@ export class WsConnection {
 		this.#handlers = handlers;
 		this.#backoff = resolveBackoff(options.backoff);
 		this.#staleMs = options.staleMs ?? STALE_MS;
+		this.#fixedStale = options.staleMs !== undefined;
 		this.#now = options.now ?? Date.now;
 		this.#setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
 		this.#clearTimer =
@@ -136,7 +151,13 @@ export class WsConnection {
 		const status = this.#status;
 		status.messages++;
 		status.bytes += text ? utf8Bytes(data) : data.byteLength;
+		if (status.lastMessageAt !== null && status.state === 'live') this.#gaps[this.#gapCount++ % GAP_RING] = arrival - status.lastMessageAt;
 		status.lastMessageAt = this.#lastDataAt = arrival;
+		// Once the feed's pace is known (and now and then after), the watchdog follows it: it was
+		// armed for the slower default and would otherwise wake too late the first time.
+		if (!this.#fixedStale && (this.#gapCount === GAP_SAMPLES_NEEDED || this.#gapCount % 1024 === 0) && status.state === 'live') {
+			this.#armWatchdog(arrival);
+		}
 		status.stale = false;
 		try {
 			this.#handlers.message(data, arrival);
@@ -152,7 +173,7 @@ export class WsConnection {
 	 */
 	#armWatchdog(since: number): void {
 		if (this.#watchdogTimer !== null) this.#clearTimer(this.#watchdogTimer);
-		const waitMs = Math.max(0, since + this.#staleMs - this.#now());
+		const waitMs = Math.max(0, since + this.#staleLimit() - this.#now());
 		this.#watchdogTimer = this.#setTimer(() => this.#watchdog(), waitMs);
 	}
 
@@ -160,8 +181,9 @@ export class WsConnection {
 		this.#watchdogTimer = null;
 		const { state, connectedAt, lastMessageAt } = this.#status;
 		const since = Math.max(connectedAt ?? 0, lastMessageAt ?? 0);
-		if (state === 'live' && this.#now() - since < this.#staleMs) return this.#armWatchdog(since);
-		const seconds = Math.round(this.#staleMs / 1000);
+		const limit = state === 'live' ? this.#staleLimit() : this.#staleMs;
+		if (state === 'live' && this.#now() - since < limit) return this.#armWatchdog(since);
+		const seconds = Math.round(limit / 1000);
 		if (state === 'live') this.#update({ stale: true });
 		this.#dropSocket(CLOSE_NORMAL);
 		this.#disconnected(
@@ -169,6 +191,14 @@ export class WsConnection {
 				? `no message for ${seconds} s: reconnecting`
 				: `no answer from the server within ${seconds} s`
 		);
+	}
+
+	/** How long a live feed may stay silent before it counts as stale (see MIN_STALE_MS). */
+	#staleLimit(): number {
+		if (this.#fixedStale || this.#status.state !== 'live' || this.#gapCount < GAP_SAMPLES_NEEDED) return this.#staleMs;
+		const n = Math.min(this.#gapCount, GAP_RING);
+		const sorted = this.#gaps.slice(0, n).sort();
+		return Math.max(MIN_STALE_MS, STALE_GAPS * sorted[n >> 1]);
 	}
 
 	#disconnected(reason: string): void {
