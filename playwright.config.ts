@@ -40,7 +40,9 @@ export default defineConfig({
 		{ name: 'browser', testIgnore: /history\.spec\.ts/ },
 		// "Within a second after a reload" is a promise about this app, not about a machine busy
 		// with other browser tests: these run alone, after the rest.
-		{ name: 'timing', testMatch: /history\.spec\.ts/, dependencies: ['browser'] }
+		{ name: 'timing', testMatch: /history\.spec\.ts/, dependencies: ['browser'] },
+		// Minutes long: `npm run test:soak`, not part of `npm test`.
+		{ name: 'soak', testDir: 'tests/soak', timeout: 20 * 60_000 }
 	],
 	webServer: {
 		// The built site (`npm run build` first; `npm test` does).
