@@ -47,11 +47,15 @@ export interface CompiledMapping {
 
 /** Longest series key; longer keys are cut (feeds can send arbitrarily long symbols). */
 export const MAX_KEY_CHARS = 100;
-/** C0 and C1 control characters: invisible in the UI and unsafe in logs. */
+/**
+ * C0 and C1 control characters (invisible in the UI, unsafe in logs) and the invisible
+ * formatting ones a feed could use to make one series' name look like another's: zero-width
+ * characters, bidirectional overrides and isolates, the byte-order mark.
+ */
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/g;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g;
 // eslint-disable-next-line no-control-regex
-const HAS_CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f]/;
+const HAS_CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 /** Name of a series whose value is the record itself (path ''), e.g. bare numbers. */
 export const DEFAULT_VALUE_NAME = 'value';
 const TIME_UNITS = new Set(['auto', 's', 'ms', 'us', 'ns', 'iso']);
