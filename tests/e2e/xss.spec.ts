@@ -19,7 +19,7 @@ const FIELDS_PER_FEED = 12;
 const usableAsField = (text: string) =>
 	text !== '' && text !== '$' && !text.includes('.') && !/^(?:__proto__|constructor|prototype)$/.test(text) && !/^(?:id|seq|sequence|nonce)$|_id$|Id$|_seq$/.test(text);
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/;
 /** Deterministic jitter in [-0.5, 0.5). */
 const jitter = (a: number, b: number) => (((a * 7919 + b * 104729) % 1000) / 1000) - 0.5;
 
