@@ -54,6 +54,14 @@ function axisLabels(u: uPlot, splits: number[]): string[] {
 	return splits.map((t) => format.format(t));
 }
 
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 2 });
+const plain = new Intl.NumberFormat(undefined, { maximumFractionDigits: 6 });
+
+/** Value axis labels that fit the axis: `3.2M` rather than `3,200,000`. */
+function valueLabel(v: number): string {
+	return Math.abs(v) >= 100_000 ? compact.format(v) : plain.format(v);
+}
+
 /** The cursor readout's time: milliseconds shown, the date too when the view spans days. */
 function readoutTime(t: number, span: number): string {
 	return span > 2 * DAY_MS ? `${dayClock.format(t)}:${new Date(t).getSeconds().toString().padStart(2, '0')}` : fineClock.format(t);
@@ -319,7 +327,7 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 				// squash the line it is drawn around).
 				y: { range: (self) => valueRange(self.data[1] as Float64Array) }
 			},
-			axes: [{ ...axis, space: 90, values: axisLabels }, { ...axis, size: 70 }],
+			axes: [{ ...axis, space: 90, values: axisLabels }, { ...axis, size: 70, values: (_u, splits) => splits.map(valueLabel) }],
 			series: [
 				{},
 				{
