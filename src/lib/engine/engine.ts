@@ -32,6 +32,7 @@ import type {
 	ViewData
 } from './types';
 import { WatchBuffer } from './watch-buffer';
+import type { LiveTap } from './live-tap';
 import { derivedInfo, derivedKey, derivedValue, MAX_DERIVED, normalizeDerived, type DerivedSpec, type DerivedStat } from './derived';
 // Import, export and re-run code loads on first use (dynamic import): the first screen does not pay for it.
 import type { ImportRun } from './import-run';
@@ -108,6 +109,8 @@ export interface EngineOptions {
 	autoRun?: boolean;
 	/** Origin storage usage, where the platform reports it. */
 	estimateBytes?: () => Promise<number | null>;
+	/** Another tab became the history's writer: this engine halted without writing what it had. */
+	onFenced?: () => void;
 }
 
 /**
@@ -181,16 +184,26 @@ export class Engine {
 	private readonly pairs = new Map<string, { price?: number; volume?: number }>();
 	/** Set by halt(): nothing may start running afterwards. */
 	private halted = false;
+	private readonly onFenced: () => void;
+	/** Copies of accepted ticks, flags and new series for tabs that mirror this one (null: none do). */
+	private tap: LiveTap | null = null;
+	/** Raised whenever settings change, so frames (and mirroring tabs) carry the new ones. */
+	private settingsVersion = 0;
+	private settingsSent = 0;
 
 	constructor(options: EngineOptions) {
 		this.store = options.store;
 		this.now = options.now ?? Date.now;
 		this.autoRun = options.autoRun ?? true;
 		this.estimateBytes = options.estimateBytes ?? (async () => null);
+		this.onFenced = options.onFenced ?? (() => {});
 	}
 
 	/** Loads history, resumes the simulator where it left off and starts the loop. */
 	async init(options: EngineInitOptions = {}): Promise<EngineSnapshot> {
+		// First become the only writer (a tab that had the role can write nothing from now on),
+		// then read where the history ends: whatever it wrote before is in what is read.
+		await this.store.claimWriter();
 		const { series: heads, counters, settings } = await this.store.open();
 		if (settings) this.settings.retentionMs = settings.retentionMs;
 		// Defaults, then what was stored, then what the address asks for.
@@ -233,8 +246,14 @@ export class Engine {
 		} else {
 			await this.primeDetectors();
 		}
+		this.settingsSent = this.settingsVersion;
+		return this.snapshot(anomalies);
+	}
+
+	/** What a page needs to start showing this engine: series, settings, stats and `anomalies`. */
+	snapshot(anomalies: Anomaly[]): EngineSnapshot {
 		return {
-			owner: true,
+			role: 'leader',
 			detectors: DETECTORS.map(({ name, title, description }) => ({ name, title, description })),
 			series: [...this.series],
 			activeSeries: this.activeIds(),
@@ -242,6 +261,21 @@ export class Engine {
 			stats: this.stats(),
 			settings: structuredClone(this.settings)
 		};
+	}
+
+	/** The newest flags of every series, newest first (for a mirroring tab's first screen). */
+	recentAnomalies(limit: number): Promise<Anomaly[]> {
+		return this.store.recentAnomalies(limit);
+	}
+
+	/** The settings and their version: a mirroring tab follows changes made in any tab. */
+	currentSettings(): { version: number; settings: EngineSettings } {
+		return { version: this.settingsVersion, settings: structuredClone(this.settings) };
+	}
+
+	/** Starts (or, with null, stops) copying live ticks, flags and new series to `tap`. */
+	setTap(tap: LiveTap | null): void {
+		this.tap = tap;
 	}
 
 	/**
@@ -354,6 +388,8 @@ export class Engine {
 		if (score >= detector.threshold) this.flag(id, t, v, score, detector);
 		const watch = this.watches[id];
 		if (watch) watch.push(t, v, detector.lower, detector.upper);
+		const tap = this.tap;
+		if (tap !== null) tap.tick(id, t, v, detector.lower, detector.upper);
 		return true;
 	}
 
@@ -425,7 +461,7 @@ export class Engine {
 	}
 
 	/** Ids of the series the sources produce now: the simulator's and every feed's. */
-	private activeIds(): number[] {
+	activeIds(): number[] {
 		return [...this.simIds, ...this.feedSeries, ...this.derivedIds, ...this.importIds];
 	}
 
@@ -450,12 +486,8 @@ export class Engine {
 	}
 
 	/** Ticks of [from, to] for a chart looking at history: min/max per pixel when there are more. */
-	async readView(seriesId: number, from: number, to: number, points: number): Promise<ViewData> {
-		const [ticks, anomalies] = await Promise.all([
-			this.store.readDecimated(seriesId, from, to, Math.max(1, Math.floor(points))),
-			this.store.anomaliesInRange(seriesId, from, to, WATCH_ANOMALIES)
-		]);
-		return { t: ticks.t, v: ticks.v, decimated: ticks.decimated, anomalies };
+	readView(seriesId: number, from: number, to: number, points: number): Promise<ViewData> {
+		return readView(this.store, seriesId, from, to, points);
 	}
 
 	/**
@@ -525,7 +557,11 @@ export class Engine {
 		this.frameAnomalies = [];
 		const seriesAdded = this.seriesAdded;
 		this.seriesAdded = [];
-		const frame: EngineFrame = { series, anomalies, seriesAdded, stats: this.stats() };
+		const frame: EngineFrame = { series, anomalies, seriesAdded, stats: this.stats(), role: 'leader' };
+		if (this.settingsSent !== this.settingsVersion) {
+			frame.settings = structuredClone(this.settings);
+			this.settingsSent = this.settingsVersion;
+		}
 		if (this.activeChanged) {
 			frame.activeSeries = this.activeIds();
 			this.activeChanged = false;
@@ -565,6 +601,11 @@ export class Engine {
 
 	/** The store reports a problem; storage full also makes room at once. */
 	onStorageProblem(problem: StorageProblem): void {
+		if (problem.kind === 'fenced') {
+			this.halt();
+			this.onFenced();
+			return;
+		}
 		this.problems.set(problem.kind, problem.message);
 		if (problem.kind === 'quota') {
 			void this.store.evictOldest().then((rows) => {
@@ -740,6 +781,7 @@ export class Engine {
 	}
 
 	private async saveSettings(): Promise<void> {
+		this.settingsVersion++;
 		const { retentionMs, simulator, detection, derived, sizeCapBytes } = this.settings;
 		await this.store.saveSettings({ retentionMs, simulator: { ...simulator }, detection: structuredClone(detection), derived: structuredClone(derived), sizeCapBytes });
 	}
@@ -768,6 +810,7 @@ export class Engine {
 		if (isNew) {
 			this.seriesAdded.push(info);
 			this.store.putSeries(info);
+			this.tap?.series(info);
 		}
 		return info;
 	}
@@ -957,6 +1000,7 @@ export class Engine {
 			if (verdict.first) this.store.putTruth(verdict.truth);
 		}
 		this.store.putAnomaly(anomaly);
+		this.tap?.anomaly(anomaly);
 		// A page that stops asking (hidden tab) must not make this grow without bound.
 		if (this.frameAnomalies.length >= 2 * MAX_FRAME_ANOMALIES) this.frameAnomalies.splice(0, MAX_FRAME_ANOMALIES);
 		this.frameAnomalies.push(anomaly);
@@ -977,6 +1021,15 @@ export class Engine {
 		this.rate.since = now;
 		this.rate.simSince = sim;
 	}
+}
+
+/** Ticks of [from, to] of a series in `store`, min/max per pixel when there are more, with its flags. */
+export async function readView(store: HistoryStore, seriesId: number, from: number, to: number, points: number): Promise<ViewData> {
+	const [ticks, anomalies] = await Promise.all([
+		store.readDecimated(seriesId, from, to, Math.max(1, Math.floor(points))),
+		store.anomaliesInRange(seriesId, from, to, WATCH_ANOMALIES)
+	]);
+	return { t: ticks.t, v: ticks.v, decimated: ticks.decimated, anomalies };
 }
 
 function describe(error: unknown): string {

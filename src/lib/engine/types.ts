@@ -106,12 +106,18 @@ export interface EngineFrame {
 	/** The ids of the series the sources produce now, when that changed since the last frame. */
 	activeSeries?: number[];
 	stats: EngineStats;
+	/** Settings, when they changed since the last frame (in this tab or another). */
+	settings?: EngineSettings;
 	/**
-	 * Set once this engine stopped: another tab took the history over, or a newer version of the
-	 * app opened it (with a newer schema) and this tab must reload.
+	 * `leader`: this tab runs the sources and writes the history. `mirror`: another tab does, and
+	 * this one shows what that tab streams (it takes over by itself when that tab closes or freezes).
 	 */
-	stopped?: 'taken-over' | 'outdated';
+	role: TabRole;
+	/** Set once a newer version of the app opened the history (with a newer schema): reload. */
+	stopped?: 'outdated';
 }
+
+export type TabRole = 'leader' | 'mirror';
 
 /** A detector the person can choose, as the page lists it. */
 export interface DetectorInfo {
@@ -121,8 +127,7 @@ export interface DetectorInfo {
 }
 
 export interface EngineSnapshot {
-	/** False when another tab runs the engine on this history; nothing else is filled then. */
-	owner: boolean;
+	role: TabRole;
 	detectors: DetectorInfo[];
 	/** Every series in the history. */
 	series: SeriesInfo[];
@@ -136,8 +141,6 @@ export interface EngineSnapshot {
 
 export interface EngineInitOptions {
 	dbName?: string;
-	/** Take the history over from another tab that has it (that tab's engine stops). */
-	takeOver?: boolean;
 	/** Start streaming the first live series with this window at once (saves a round trip). */
 	watchFirst?: number;
 	simulator?: Partial<SimulatorSettings>;
@@ -146,6 +149,10 @@ export interface EngineInitOptions {
 /** The engine worker's surface, as the page sees it through Comlink. */
 export interface EngineApi {
 	init(options: EngineInitOptions): Promise<EngineSnapshot>;
+	/** Makes this tab the one that records (the tab that did becomes a mirror of this one). */
+	takeOver(): Promise<void>;
+	/** This page is being frozen: if it records, it writes what it has and lets another tab record. */
+	handOver(): Promise<void>;
 	/** Stream this series to the page with a window of `windowSize` ticks (first frame replaces). */
 	watch(seriesId: number, windowSize: number): void;
 	unwatch(seriesId: number): void;

@@ -21,6 +21,8 @@ export class WatchBuffer {
 	private overflowed = false;
 	/** The initial window from history; the first frame sends it with everything since. */
 	private initial: { t: Float64Array; v: Float64Array; anomalies: Anomaly[] } | null = null;
+	/** Ticks at or before this time are already in the initial window (a mirror's overlap). */
+	private skipUpTo = -Infinity;
 	/** True until the history read for the initial window has come back. */
 	loading = true;
 
@@ -33,6 +35,7 @@ export class WatchBuffer {
 	}
 
 	push(t: number, v: number, lo: number, hi: number): void {
+		if (t <= this.skipUpTo) return;
 		if (this.n === this.cols[0].length && this.n < this.windowSize) this.grow();
 		const [ts, vs, los, his] = this.cols;
 		const cap = ts.length;
@@ -52,9 +55,28 @@ export class WatchBuffer {
 		his[at] = hi;
 	}
 
-	setInitial(t: Float64Array, v: Float64Array, anomalies: Anomaly[]): void {
+	/**
+	 * The window from history. With `cutOverlap` (a mirror, whose window from the recording tab
+	 * overlaps the ticks streamed to it meanwhile, in either order): window ticks at or after the
+	 * first one buffered are dropped, and streamed ticks not newer than the window's last are skipped.
+	 */
+	setInitial(t: Float64Array, v: Float64Array, anomalies: Anomaly[], cutOverlap = false): void {
+		if (cutOverlap && this.n > 0) {
+			const first = this.cols[0][this.start];
+			let keep = t.length;
+			while (keep > 0 && t[keep - 1] >= first) keep--;
+			t = t.subarray(0, keep);
+			v = v.subarray(0, keep);
+		} else if (cutOverlap && t.length > 0) {
+			this.skipUpTo = t[t.length - 1];
+		}
 		this.initial = { t, v, anomalies };
 		this.loading = false;
+	}
+
+	/** Ticks were lost on the way: the next frame replaces the page's window. */
+	markOverflowed(): void {
+		this.overflowed = true;
 	}
 
 	/** What the page should get now, or null when there is nothing new. */

@@ -2,7 +2,7 @@ import { getContext, setContext, untrack } from 'svelte';
 import type { Anomaly } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
 import type { DetectionSettings } from '../detectors/detection-settings';
-import type { DetectorInfo, EngineFrame, EngineStats, FeedMapping, SimulatorSettings } from '../engine/types';
+import type { DetectorInfo, EngineFrame, EngineSettings, EngineStats, FeedMapping, SimulatorSettings, TabRole } from '../engine/types';
 import { feedUrlProblem } from './feed-url';
 import { topicsProblem } from '../sources/mqtt/mqtt-address';
 import type { MqttSettings } from '../engine/feed';
@@ -86,11 +86,8 @@ export interface LatestTick {
 	flagged: boolean;
 }
 
-/**
- * `elsewhere`: another tab owns the history, this one waits to be asked to take over.
- * `taken-over`: this tab had it until another tab took it.
- */
-export type Phase = 'starting' | 'live' | 'failed' | 'elsewhere' | 'taken-over' | 'outdated';
+/** `outdated`: a newer version of the app opened the history; this tab stopped and must reload. */
+export type Phase = 'starting' | 'live' | 'failed' | 'outdated';
 
 /**
  * The app state the UI reads. Hot data (chart columns) never enters `$state`: it sits in
@@ -98,6 +95,8 @@ export type Phase = 'starting' | 'live' | 'failed' | 'elsewhere' | 'taken-over' 
  */
 export class Dashboard {
 	phase = $state<Phase>('starting');
+	/** `mirror`: another tab records the history and this one shows what it streams. */
+	role = $state<TabRole>('leader');
 	failure = $state<string | null>(null);
 	/** Every series in the history. */
 	series = $state.raw<SeriesInfo[]>([]);
@@ -172,31 +171,30 @@ export class Dashboard {
 
 	async start(options: { simulator?: Partial<SimulatorSettings>; dbName?: string } = {}): Promise<void> {
 		this.options = options;
-		await this.connect(false);
+		await this.connect();
 	}
 
-	/** Runs the engine in this tab; the tab that had the history stops and says so. */
+	/**
+	 * The browser is freezing this page (a background tab): it would hold the recording without
+	 * drawing anything, so another tab records meanwhile; this one mirrors when it thaws.
+	 */
+	async handOver(): Promise<void> {
+		await this.client?.api.handOver();
+	}
+
+	/** Makes this tab the one that records; the tab that did becomes a mirror of this one. */
 	async takeOver(): Promise<void> {
-		cancelAnimationFrame(this.frameRequest);
-		this.client?.dispose();
-		this.client = null;
-		this.phase = 'starting';
-		await this.connect(true);
+		await this.client?.api.takeOver();
 	}
 
-	private async connect(takeOver: boolean): Promise<void> {
+	private async connect(): Promise<void> {
 		try {
 			this.client = connectEngine();
 			// untrack: a caller's effect must not come to depend on the window size.
 			const watchFirst = untrack(() => this.windowSize);
-			const snapshot = await this.client.api.init({ ...this.options, takeOver, watchFirst });
+			const snapshot = await this.client.api.init({ ...this.options, watchFirst });
 			if (this.disposed) return;
-			if (!snapshot.owner) {
-				this.phase = 'elsewhere';
-				this.client.dispose();
-				this.client = null;
-				return;
-			}
+			this.role = snapshot.role;
 			this.selectedId = null;
 			this.series = snapshot.series;
 			this.activeIds = snapshot.activeSeries;
@@ -602,6 +600,8 @@ export class Dashboard {
 				this.client = null;
 				return;
 			}
+			if (frame.role !== this.role) this.role = frame.role;
+			if (frame.settings) this.applySettings(frame.settings);
 			this.apply(frame);
 		} catch (error) {
 			if (this.disposed || client !== this.client) return;
@@ -611,6 +611,13 @@ export class Dashboard {
 		}
 		if (!this.disposed) this.frameRequest = requestAnimationFrame(this.onAnimationFrame);
 	};
+
+	/** Settings changed (here, or in another tab of the same history). */
+	private applySettings(settings: EngineSettings): void {
+		this.simulator = settings.simulator;
+		this.detection = settings.detection;
+		this.retentionMs = settings.retentionMs;
+	}
 
 	private apply(frame: EngineFrame): void {
 		let redraw = false;

@@ -58,7 +58,18 @@ export interface CandleHeadsRow {
 	heads: [seriesId: number, res: Resolution, lastT: number][];
 }
 
-export type MetaRow = CountersRow | SettingsRow | HeadsRow | CandleHeadsRow;
+/**
+ * The fencing token of the tab that writes the history: each tab that becomes the writer raises
+ * `epoch`, and every write checks it in its own transaction, so a tab that lost the role (frozen,
+ * then thawed) can never write over the new writer's history, whatever its timers do.
+ */
+export interface WriterRow {
+	key: 'writer';
+	epoch: number;
+	since: number;
+}
+
+export type MetaRow = CountersRow | SettingsRow | HeadsRow | CandleHeadsRow | WriterRow;
 
 /**
  * What a decimated read needs of one chunk without reading its ticks. Same primary key as the

@@ -9,7 +9,7 @@ import { browserStorage, requestPersistence, type BrowserStorage } from './persi
 import { deleteOldRows, expireCandles, trimToBytes, type TickRetention } from './retention';
 import { SeriesBuffer } from './series-buffer';
 import { decimateTicks, readTicks, type TickSnapshot } from './tick-reads';
-import { writeBatch, type WriteBatch } from './write-batch';
+import { claimWriter, FencedError, writeBatch, type WriteBatch } from './write-batch';
 
 export { CANDLE_COMPACT_WINDOWS, DEFAULT_CANDLE_RETENTION } from './candle-writer';
 
@@ -28,7 +28,8 @@ const RETRY_BASE_MS = 500;
 const RETRY_MAX_MS = 30_000;
 
 export interface StorageProblem {
-	kind: 'quota' | 'write-failed';
+	/** `fenced`: another tab became the writer; this store dropped what it had and writes no more. */
+	kind: 'quota' | 'write-failed' | 'fenced';
 	message: string;
 }
 
@@ -99,6 +100,10 @@ export class HistoryStore {
 	private readonly index = new ChunkIndex();
 	private readonly candles: CandleWriter;
 	private sizeCapBytes: number;
+	/** The writer epoch claimed (null: never claimed, writes unfenced, as in most unit tests). */
+	private epoch: number | null = null;
+	/** Lost the writer role: flushes write nothing. */
+	private fenced = false;
 	/** Retention runs one at a time. */
 	private maintenance: Promise<unknown> = Promise.resolve();
 
@@ -212,6 +217,7 @@ export class HistoryStore {
 
 	/** Writes everything buffered; resolves once it is committed (or queued for retry after a failure). */
 	async flush(): Promise<void> {
+		if (this.fenced) return;
 		this.unwritten.push(this.swap());
 		// One writer at a time, batches in order: a later batch may compact rows an earlier one wrote.
 		while (this.writing) await this.writing;
@@ -378,6 +384,7 @@ export class HistoryStore {
 	 * chunk rows deleted (by age and by size).
 	 */
 	async enforceRetention(now: number, maxAgeMs: number): Promise<number> {
+		if (this.fenced) return 0;
 		return this.serially(async () => {
 			await this.ensureIndex();
 			const cutoff = now - maxAgeMs;
@@ -403,6 +410,7 @@ export class HistoryStore {
 	 * also in memory go from memory too. Returns the number of ticks removed.
 	 */
 	async enforceSizeCap(maxBytes: number): Promise<number> {
+		if (this.fenced) return 0;
 		return this.serially(async () => {
 			await this.ensureIndex();
 			return (await trimToBytes(this.retention(), maxBytes)).ticks;
@@ -425,6 +433,7 @@ export class HistoryStore {
 	 * number of rows deleted.
 	 */
 	async evictOldest(fraction = 0.25): Promise<number> {
+		if (this.fenced) return 0;
 		return this.serially(async () => {
 			await this.ensureIndex();
 			return (await trimToBytes(this.retention(), this.index.bytes * (1 - fraction))).rows;
@@ -479,6 +488,15 @@ export class HistoryStore {
 			this.db.truths.orderBy('id').lastKey()
 		]);
 		return { anomaly: (anomaly as number | undefined) ?? 0, truth: (truth as number | undefined) ?? 0 };
+	}
+
+	/**
+	 * Makes this store the history's only writer: from now on a batch is written only while no
+	 * other store has claimed since (checked inside each write's transaction). Call before open().
+	 */
+	async claimWriter(): Promise<number> {
+		this.epoch = await claimWriter(this.db, Date.now());
+		return this.epoch;
 	}
 
 	/** Stops the timer and writes what is buffered. */
@@ -590,7 +608,8 @@ export class HistoryStore {
 			ticks: 0,
 			summaries: [],
 			blocks: [],
-			candles: { rows: [], deletes: [], heads: null }
+			candles: { rows: [], deletes: [], heads: null },
+			epoch: this.epoch
 		};
 		this.pendingSeries = [];
 		this.pendingAnomalies = [];
@@ -665,6 +684,14 @@ export class HistoryStore {
 				if (this.failures > 0) this.onRecovered();
 				this.failures = 0;
 			} catch (error) {
+				if (error instanceof FencedError || (error as { name?: string } | null)?.name === 'FencedError') {
+					// Another tab writes now: nothing of this store's may reach the history, ever.
+					this.fenced = true;
+					this.unwritten.length = 0;
+					this.stop();
+					this.onProblem({ kind: 'fenced', message: 'Another tab records the history now.' });
+					return;
+				}
 				this.failures++;
 				const quota = isQuotaError(error);
 				this.onProblem({

@@ -1,6 +1,6 @@
 import type { Anomaly, Truth } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
-import type { BlockRow, ChunkRow, CountersRow, HeadsRow, SummaryRow, TickscopeDb } from './db';
+import type { BlockRow, ChunkRow, CountersRow, HeadsRow, SummaryRow, TickscopeDb, WriterRow } from './db';
 import type { CandleWrites } from './candle-writer';
 
 /** Everything one flush writes, in one transaction. Replaying a batch is safe (puts and range deletes). */
@@ -19,10 +19,25 @@ export interface WriteBatch {
 	heads: HeadsRow | null;
 	ticks: number;
 	candles: CandleWrites;
+	/** The writer epoch this batch was made under; null writes unfenced (a store that never claimed). */
+	epoch: number | null;
+}
+
+/** Another tab became the writer since this store claimed: its batch must not be written. */
+export class FencedError extends Error {
+	override readonly name = 'FencedError';
+	constructor(readonly current: number) {
+		super(`another tab writes the history now (writer ${current})`);
+	}
 }
 
 export async function writeBatch(db: TickscopeDb, batch: WriteBatch): Promise<void> {
 	await db.transaction('rw', [db.chunks, db.summaries, db.blocks, db.candles, db.series, db.anomalies, db.truths, db.meta], async () => {
+		// The check and the writes share one transaction: a claim commits wholly before or after it.
+		if (batch.epoch !== null) {
+			const writer = (await db.meta.get('writer')) as WriterRow | undefined;
+			if ((writer?.epoch ?? 0) !== batch.epoch) throw new FencedError(writer?.epoch ?? 0);
+		}
 		for (const [id, from, to] of batch.deletes) {
 			// The three chunk tables share their keys: one range, three primary-key deletes.
 			for (const table of [db.chunks, db.summaries, db.blocks]) {
@@ -43,5 +58,15 @@ export async function writeBatch(db: TickscopeDb, batch: WriteBatch): Promise<vo
 		if (batch.truths.length > 0) await db.truths.bulkPut(batch.truths);
 		await db.meta.put(batch.counters);
 		if (batch.heads) await db.meta.put(batch.heads);
+	});
+}
+
+/** Makes this connection the history's writer: raises the fencing epoch and returns it. */
+export async function claimWriter(db: TickscopeDb, now: number): Promise<number> {
+	return db.transaction('rw', db.meta, async () => {
+		const writer = (await db.meta.get('writer')) as WriterRow | undefined;
+		const epoch = (writer?.epoch ?? 0) + 1;
+		await db.meta.put({ key: 'writer', epoch, since: now } satisfies WriterRow);
+		return epoch;
 	});
 }
