@@ -1,3 +1,4 @@
+import { mayHoldUnsafeIntegers, quoteUnsafeIntegers } from './exact-integers';
 import { readPath } from './field-path';
 import { compileMapping, sanitizeKey, type CompiledMapping, type FeedMapping, type FieldRef } from './mapping';
 import { readNumber, readTruth, toEpochMs } from './values';
@@ -49,6 +50,8 @@ const SCRATCH_MAX_BYTES = 4 << 20;
 let scratch: Uint8Array | null = null;
 /** Compiled once per mapping object; edit a mapping by replacing it, never in place. */
 const compiled = new WeakMap<FeedMapping, CompiledMapping | string>();
+/** Mappings whose feed has sent a key, time or filter beyond 2^53 − 1 (see parseDocument). */
+const readsExactly = new WeakSet<CompiledMapping>();
 
 interface Context {
 	m: CompiledMapping;
@@ -56,6 +59,10 @@ interface Context {
 	sink: DecodeSink;
 	keys: Set<string> | undefined;
 	maxSeries: number;
+	/** Text of the JSON document being decoded, parsed again if it must be read exactly. */
+	doc: string;
+	/** `doc` was parsed with its big integer literals as exact text (or needs no such parse). */
+	exact: boolean;
 }
 
 function quote(text: string): string {
@@ -136,25 +143,43 @@ function resolveTime(ctx: Context, raw: unknown): number {
 	return t;
 }
 
-function decodeRecord(ctx: Context, record: unknown, message: unknown): void {
+/**
+ * Beyond ±(2^53 − 1) a parsed number is rounded (ids, ns epochs): in a key, time or filter
+ * field the exact text is needed. Costs ordinary frames one comparison per field; a regex
+ * precheck over every frame's text made decoding a Binance trade ~18% slower.
+ */
+function isRounded(value: unknown): boolean {
+	return typeof value === 'number' && (value > Number.MAX_SAFE_INTEGER || value < -Number.MAX_SAFE_INTEGER);
+}
+
+/**
+ * Decodes one record; false, before emitting anything, when a key or the time came rounded
+ * and the document must be parsed exactly first.
+ */
+function decodeRecord(ctx: Context, record: unknown, message: unknown): boolean {
 	const m = ctx.m;
+	const rawTime = m.time === null ? undefined : read(m.time, record, message);
+	if (!ctx.exact && isRounded(rawTime)) return false;
+	let prefix = '';
+	for (let i = 0; i < m.keys.length; i++) {
+		const part = read(m.keys[i], record, message);
+		if (!ctx.exact && isRounded(part)) return false;
+		prefix += keyPart(part) + '/';
+	}
 	let t: number;
 	if (m.time === null) {
 		ctx.sink.usedArrivalTime();
 		t = ctx.arrival;
 	} else {
-		t = resolveTime(ctx, read(m.time, record, message));
-		if (t !== t) return;
-	}
-	let prefix = '';
-	for (let i = 0; i < m.keys.length; i++) {
-		prefix += keyPart(read(m.keys[i], record, message)) + '/';
+		t = resolveTime(ctx, rawTime);
+		if (t !== t) return true;
 	}
 	const truth = m.truth === null ? undefined : readTruth(read(m.truth, record, message));
 	// Every good value becomes a tick; the record is refused at most once (its first bad value),
 	// so the refusal count is a count of records, like every other reason.
 	let refused = false;
 	for (let i = 0; i < m.values.length; i++) {
+		// Values are doubles by nature: a big integer here reads as its nearest double, as ever.
 		const v = readNumber(read(m.values[i], record, message));
 		const key = prefix === '' ? m.valueNames[i] : sanitizeKey(prefix + m.valueNames[i]);
 		const reason = emitValue(ctx, key, t, v, truth);
@@ -162,6 +187,22 @@ function decodeRecord(ctx: Context, record: unknown, message: unknown): void {
 			refused = true;
 			ctx.sink.reject(reason, reason === 'too-many-series' ? quote(key) : m.valueNames[i]);
 		}
+	}
+	return true;
+}
+
+/**
+ * The document parsed again with its integer literals beyond 2^53 − 1 as their exact digit
+ * text (exact-integers.ts). Its structure is the plain parse's, so record i is still record i.
+ */
+function parseExactly(ctx: Context, plain: unknown): unknown {
+	ctx.exact = true;
+	readsExactly.add(ctx.m);
+	try {
+		return JSON.parse(quoteUnsafeIntegers(ctx.doc));
+	} catch {
+		// Unreachable: quoting keeps valid JSON valid (exact-integers.test.ts, property tests).
+		return plain;
 	}
 }
 
@@ -171,26 +212,58 @@ function matchesFilter(value: unknown, equals: string): boolean {
 	return false;
 }
 
+function recordsOf(m: CompiledMapping, message: unknown): unknown {
+	return m.records.length === 0 ? message : readPath(message, m.records);
+}
+
+/** Decodes one parsed JSON document whose text is `ctx.doc`. */
 function decodeMessage(ctx: Context, message: unknown): void {
 	const m = ctx.m;
-	if (m.filter !== null && !matchesFilter(readPath(message, m.filter.segments), m.filter.equals)) {
-		ctx.sink.reject('filtered', m.filter.segments.join('.'));
-		return;
+	if (m.filter !== null) {
+		let value = readPath(message, m.filter.segments);
+		if (!ctx.exact && isRounded(value)) value = readPath((message = parseExactly(ctx, message)), m.filter.segments);
+		if (!matchesFilter(value, m.filter.equals)) {
+			ctx.sink.reject('filtered', m.filter.segments.join('.'));
+			return;
+		}
 	}
-	const node = m.records.length === 0 ? message : readPath(message, m.records);
+	const node = recordsOf(m, message);
 	if (Array.isArray(node)) {
-		for (let i = 0; i < node.length; i++) decodeRecord(ctx, node[i], message);
+		let records: unknown[] = node;
+		for (let i = 0; i < records.length; i++) {
+			if (decodeRecord(ctx, records[i], message)) continue;
+			// Records before i had no rounded key or time: their ticks stand. From i on, read exactly.
+			message = parseExactly(ctx, message);
+			const exact = recordsOf(m, message);
+			if (Array.isArray(exact) && exact.length === records.length) records = exact;
+			i--;
+		}
 	} else if (node !== undefined && (m.records.length === 0 || (node !== null && typeof node === 'object'))) {
-		decodeRecord(ctx, node, message);
+		if (!decodeRecord(ctx, node, message)) {
+			message = parseExactly(ctx, message);
+			decodeRecord(ctx, recordsOf(m, message), message);
+		}
 	} else {
 		ctx.sink.reject('no-number', `no records at ${m.records.join('.')}`);
 	}
 }
 
+/**
+ * Parses one JSON document, plainly first: ordinary frames pay nothing for exactness. A
+ * document whose key, time or filter field holds an integer beyond 2^53 − 1 is parsed again,
+ * exactly (parseExactly); once a mapping has needed that, its later documents with a long digit
+ * run are parsed exactly at once, as such a feed sends its ids or ns stamps in every frame.
+ */
+function parseDocument(ctx: Context, text: string): unknown {
+	ctx.doc = text;
+	ctx.exact = readsExactly.has(ctx.m) && mayHoldUnsafeIntegers(text);
+	return JSON.parse(ctx.exact ? quoteUnsafeIntegers(text) : text);
+}
+
 function decodeJson(ctx: Context, text: string): void {
 	let message: unknown;
 	try {
-		message = JSON.parse(text);
+		message = parseDocument(ctx, text);
 	} catch {
 		// Not one document: NDJSON carries several, one per line.
 		if (!text.includes('\n')) {
@@ -203,7 +276,7 @@ function decodeJson(ctx: Context, text: string): void {
 			documents++;
 			let doc: unknown;
 			try {
-				doc = JSON.parse(line);
+				doc = parseDocument(ctx, line);
 			} catch {
 				ctx.sink.reject('invalid-json', quote(line));
 				continue;
@@ -291,7 +364,7 @@ export function decodeFrame(
 	} else {
 		return sink.reject('invalid-json', `unsupported frame type ${typeof data}`);
 	}
-	const ctx: Context = { m, arrival, sink, keys: options.seriesKeys, maxSeries: options.maxSeries ?? MAX_SERIES };
+	const ctx: Context = { m, arrival, sink, keys: options.seriesKeys, maxSeries: options.maxSeries ?? MAX_SERIES, doc: '', exact: false };
 	if (m.format === 'json') decodeJson(ctx, text);
 	else decodeLines(ctx, text);
 }

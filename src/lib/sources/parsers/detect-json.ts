@@ -1,6 +1,7 @@
+import { isLongInteger } from './exact-integers';
 import { isSafeSegment, readPath } from './field-path';
 import type { FeedMapping } from './mapping';
-import { guessEpochUnit, readNumber, toEpochMs } from './values';
+import { epochUnitOf, readNumber, toEpochMs } from './values';
 
 /** Records inspected; 500 covers ~100 messages of a batched feed, enough to see every field vary. */
 const MAX_RECORDS = 500;
@@ -12,7 +13,7 @@ const MAX_VALUES = 12;
 const MAX_KEY_VALUE_CHARS = 40;
 /** Distinct key values seen in the sample; more than this is an id, not a series name. */
 const MAX_KEY_VALUES = 50;
-/** Integer ids used as keys (sensor 0–5) stay below this; larger integers are measurements or ids. */
+/** Integer ids used as keys (sensor 0–5) stay below this; larger integers are measurements or ids (16+ digits: ids, see isKeyField). */
 const MAX_KEY_INTEGER = 100_000;
 /** Below this many samples, repetition (keys) and monotony (counters) prove nothing. */
 const MIN_REPEAT_SAMPLES = 8;
@@ -102,10 +103,10 @@ interface TimeChoice {
 function timeUnitOf(values: unknown[], now: number): FeedMapping['timeUnit'] | null {
 	let unit: FeedMapping['timeUnit'] | null = null;
 	for (const v of values) {
-		const n = readNumber(v);
 		const ms = toEpochMs(v, 'auto');
 		if (ms !== ms || Math.abs(ms - now) > PLAUSIBLE_MS) return null;
-		const u = Number.isFinite(n) ? guessEpochUnit(n) : 'iso';
+		// Explicit from here on: the mapping says s, ms, us or ns, by the bounds in values.ts.
+		const u = epochUnitOf(v) ?? 'iso';
 		if (unit !== null && unit !== u) return null;
 		unit = u;
 	}
@@ -143,8 +144,11 @@ function isKeyField(path: string, values: unknown[], records: number): boolean {
 	const distinct = new Set<string>();
 	for (const v of values) {
 		if (typeof v === 'string') {
-			if (v === '' || v.length > MAX_KEY_VALUE_CHARS || Number.isFinite(readNumber(v))) return false;
-		} else if (!(typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < MAX_KEY_INTEGER)) return false;
+			if (v === '' || v.length > MAX_KEY_VALUE_CHARS) return false;
+			// Numeric text is a price or an amount, except integers of 16+ digits: ids (a 20-digit
+			// device id arrives as its digits, see exact-integers.ts), kept exactly as names.
+			if (Number.isFinite(readNumber(v)) && !isLongInteger(v)) return false;
+		} else if (!(typeof v === 'number' && Number.isInteger(v) && ((v >= 0 && v < MAX_KEY_INTEGER) || isLongInteger(v)))) return false;
 		distinct.add(String(v));
 	}
 	// Too few samples to see names repeat: trust the field name.
@@ -222,6 +226,9 @@ export function detectJson(messages: unknown[], now: number, notes: string[]): F
 			continue;
 		}
 		if (timeLike.has(path) || keys.includes(path) || ID_NAME.test(lastSegment(path))) continue;
+		// Integers of 16+ digits are ids or raw epochs, not measurements: a double cannot even
+		// hold them past 2^53, and a chart of ids says nothing.
+		if (raw.some(isLongInteger)) continue;
 		const numbers = raw.map(readNumber);
 		if (raw.length < recordCount / 2 && raw.length < MAX_RECORDS / 2) continue;
 		if (!numbers.every(Number.isFinite) || new Set(numbers).size < 2 || isCounter(numbers)) continue;

@@ -1,4 +1,5 @@
 import { detectJson } from './detect-json';
+import { parseJsonExact } from './exact-integers';
 import type { FeedMapping } from './mapping';
 import { copyMapping, PRESETS } from './presets';
 import { readNumber, toEpochMs } from './values';
@@ -36,11 +37,11 @@ function toText(sample: string | ArrayBuffer): string {
 
 function parseJson(text: string, out: unknown[]): void {
 	try {
-		out.push(JSON.parse(text));
+		out.push(parseJsonExact(text));
 	} catch {
 		for (const line of text.split('\n')) {
 			try {
-				if (line.trim() !== '') out.push(JSON.parse(line));
+				if (line.trim() !== '') out.push(parseJsonExact(line));
 			} catch {
 				// Broken lines are skipped here; the decoder reports them as 'invalid-json'.
 			}
