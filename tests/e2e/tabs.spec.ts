@@ -10,7 +10,7 @@ import { inspectHistory } from './history-audit';
 
 const role = (page: Page) => page.locator('.app').getAttribute('data-role');
 
-async function roles(pages: Page[]): Promise<string[]> {
+async function roles(pages: Page[]): Promise<(string | null)[]> {
 	return Promise.all(pages.map(role));
 }
 
