@@ -22,7 +22,8 @@ const config = {
 			// Absolute asset URLs: relative ones break the offline shell under a deep path.
 			relative: false
 		},
-		// Workbox owns the service worker; Kit's own would fight it for the scope.
+		// src/service-worker.ts is built by Kit and registered by src/lib/pwa (workbox-window), which
+		// prompts before updating: Kit's own registration would activate updates unasked.
 		serviceWorker: { register: false },
 		// Feed data is untrusted: no inline script runs but Kit's own start-up (hashed), no eval,
 		// no plugins, no <base> tricks. Sockets to any ws:/wss: feed or broker the person pastes.
