@@ -253,6 +253,9 @@ export function createEngineApi(): EngineApi {
 		deriveSeries: (sourceId, resolution, stat) => act('deriveSeries', sourceId, resolution, stat),
 		saveView: (name, view) => act('saveView', name, view),
 		listViews: () => store().listViews(),
+		loadWorkspace: () => store().loadWorkspace(),
+		saveWorkspace: (workspace) => act('saveWorkspace', workspace),
+		workspaceParts: () => act('workspaceParts'),
 		deleteView: (id) => act('deleteView', id),
 		async readCandles(seriesId, resolution, from, to) {
 			const data = await act<Awaited<ReturnType<Engine['readCandles']>>>('readCandles', seriesId, resolution, from, to);
@@ -295,6 +298,8 @@ function leaderHandlers(engine: Engine): Record<string, Handler> {
 		deriveSeries: (...a: Parameters<Engine['deriveSeries']>) => engine.deriveSeries(...a),
 		saveView: (name: string, view: unknown) => engine.saveView(name, view),
 		deleteView: (id: number) => engine.deleteView(id),
+		saveWorkspace: (workspace: unknown) => engine.store.saveWorkspace(workspace),
+		workspaceParts: () => engine.workspaceParts(),
 		readCandles: (...a: Parameters<Engine['readCandles']>) => engine.readCandles(...a)
 	};
 }

@@ -33,6 +33,7 @@ import type {
 } from './types';
 import { WatchBuffer } from './watch-buffer';
 import type { LiveTap } from './live-tap';
+import { withoutSecrets, type Workspace } from '../workspace/workspace';
 import { derivedInfo, derivedKey, derivedValue, MAX_DERIVED, normalizeDerived, type DerivedSpec, type DerivedStat } from './derived';
 // Import, export and re-run code loads on first use (dynamic import): the first screen does not pay for it.
 import type { ImportRun } from './import-run';
@@ -522,6 +523,21 @@ export class Engine {
 			name: exportFileName(key, 'anomalies', format, this.now()),
 			rows: anomalies.length
 		};
+	}
+
+	/** What a workspace file or link carries from the engine: settings, and feeds without credentials. */
+	async workspaceParts(): Promise<Pick<Workspace, 'simulator' | 'detection' | 'feeds'>> {
+		const feeds = (await this.store.loadFeeds()).map((row) => {
+			const mqtt = row.mqtt as { topics?: unknown; qos?: unknown } | undefined;
+			const topics = Array.isArray(mqtt?.topics) ? mqtt.topics.filter((t): t is string => typeof t === 'string') : [];
+			return withoutSecrets({
+				url: row.url,
+				...(row.subscribe ? { subscribe: row.subscribe } : {}),
+				...(topics.length > 0 ? { mqtt: { topics, qos: mqtt?.qos === 1 ? (1 as const) : (0 as const) } } : {}),
+				...(row.mapping !== undefined ? { mapping: row.mapping } : {})
+			});
+		});
+		return { simulator: structuredClone(this.settings.simulator), detection: structuredClone(this.settings.detection), feeds };
 	}
 
 	saveView(name: string, view: unknown): Promise<number> {

@@ -7,6 +7,7 @@ import type { SeriesInfo } from '../domain/series';
 import type { DetectionSettings } from '../detectors/detection-settings';
 import type { FeedMapping } from '../sources/parsers/mapping';
 import type { FeedStatus, MqttSettings } from './feed';
+import type { Workspace } from '../workspace/workspace';
 
 export type { FeedStatus } from './feed';
 export type { FeedMapping } from '../sources/parsers/mapping';
@@ -199,6 +200,11 @@ export interface EngineApi {
 	/** Saved views, newest first; each `view` as stored (the UI checks it). */
 	listViews(): Promise<{ id: number; name: string; createdAt: number; view: unknown }[]>;
 	deleteView(id: number): Promise<void>;
+	/** The saved workspace as stored (the page checks it), or undefined on a first run. */
+	loadWorkspace(): Promise<unknown>;
+	saveWorkspace(workspace: unknown): Promise<void>;
+	/** Settings and feeds (without credentials) for a workspace file or link. */
+	workspaceParts(): Promise<Pick<Workspace, 'simulator' | 'detection' | 'feeds'>>;
 	/** The series' flag nearest before (`-1`) or after (`1`) time `t`, or null. */
 	adjacentAnomaly(seriesId: number, t: number, direction: -1 | 1): Promise<Anomaly | null>;
 	dispose(): Promise<void>;

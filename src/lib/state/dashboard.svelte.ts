@@ -19,6 +19,24 @@ import { choiceFor } from '../detectors/detection-settings';
 import { cleanViewName, parseNamedView, type NamedView, type SavedView } from './named-view';
 import { connectEngine, type EngineClient } from './engine-client';
 import { clampWindow, WINDOW_DEFAULT } from './settings';
+import { SeriesHub } from './series-hub';
+import { LinkedTime } from './linked-time';
+import {
+	decodeShare,
+	defaultWorkspace,
+	emptyWorkspace,
+	encodeShare,
+	MAX_PANELS,
+	newPanel,
+	parseWorkspace,
+	serializeWorkspace,
+	SHARE_PARAM,
+	type AlertSettings,
+	type PanelKind,
+	type PanelSpec,
+	type Theme,
+	type Workspace
+} from '../workspace/workspace';
 
 /** Rows the anomaly log keeps on screen (all are in IndexedDB). */
 const LOG_ROWS = 200;
@@ -47,32 +65,8 @@ export interface HistoryView {
 
 /** Points fetched for a reopened view's range (about a wide chart's pixel width). */
 const VIEW_POINTS = 1200;
-/** Ticks each extra chart panel keeps. */
+/** Ticks a line-chart panel keeps per series. */
 export const PANEL_WINDOW = 400;
-/** Extra chart panels at most: each one streams a series every frame. */
-export const MAX_PANELS = 16;
-
-/** A small live chart of one more series beside the main one; reads from the same frames. */
-export class PanelChart {
-	readonly window = new ChartWindow(PANEL_WINDOW);
-	readonly chartAnomalies: Anomaly[] = [];
-	windowSeries: SeriesInfo | null = null;
-	readonly view = null;
-	ready = false;
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity
-	private readonly listeners = new Set<() => void>();
-
-	constructor(readonly seriesId: number) {}
-
-	onRedraw(listener: () => void): () => void {
-		this.listeners.add(listener);
-		return () => this.listeners.delete(listener);
-	}
-
-	redraw(): void {
-		for (const listener of this.listeners) listener();
-	}
-}
 
 /** Candles the candle chart shows, newest last. */
 const CANDLES_SHOWN = 120;
@@ -126,8 +120,20 @@ export class Dashboard {
 	meta = $state.raw<SeriesMeta | null>(null);
 	/** Usage, quota, persistence and the size cap; refreshed every few seconds. */
 	storage = $state.raw<StorageInfo | null>(null);
-	/** Extra live charts, in the order they were added. */
-	panels = $state.raw<PanelChart[]>([]);
+	/** The layout, alerts, theme and linked time of this dashboard (saved with the history). */
+	workspace = $state.raw<Workspace>(emptyWorkspace());
+	/** Panels of the workspace, in grid order. */
+	panels = $derived(this.workspace.panels);
+	/** Plain-words notes about the last workspace opened (from a file or a link). */
+	workspaceNotes = $state.raw<string[]>([]);
+	/** Live series for every panel, each streamed once (see SeriesHub). */
+	readonly hub = new SeriesHub(
+		(id) => this.rewatch(id),
+		(id) => this.seriesById(id)
+	);
+	/** The time range linked chart panels share (null: live). */
+	readonly timeLink = new LinkedTime();
+	private workspaceSave: ReturnType<typeof setTimeout> | null = null;
 	/** Views the person saved, newest first. */
 	savedViews = $state.raw<SavedView[]>([]);
 	/** The newest candles of the selected series at `aggregation`; read by the candle chart. */
@@ -153,6 +159,8 @@ export class Dashboard {
 	private candleTimer: ReturnType<typeof setInterval> | null = null;
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private readonly candleListeners = new Set<() => void>();
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	private readonly anomalyListeners = new Set<(anomalies: Anomaly[]) => void>();
 	/** Numbers view requests, so a slow answer for an old range never replaces a newer one. */
 	private viewRequest = 0;
 	/** The window is showing the selected series (its first frame has come in). */
@@ -225,8 +233,9 @@ export class Dashboard {
 	select(seriesId: number): void {
 		if (!this.client || seriesId === this.selectedId) return;
 		const previous = this.selectedId;
-		if (previous !== null && !this.panels.some((p) => p.seriesId === previous)) void this.client.api.unwatch(previous);
 		this.selectedId = seriesId;
+		// The previous series stays watched only as far as panels need it.
+		if (previous !== null) this.rewatch(previous);
 		this.windowReady = false;
 		this.latest = [];
 		this.viewRequest++;
@@ -236,7 +245,7 @@ export class Dashboard {
 		void this.refreshStorage();
 		this.candles = null;
 		if (this.aggregation) void this.refreshCandles();
-		void this.client.api.watch(seriesId, this.windowSize);
+		this.rewatch(seriesId);
 	}
 
 	setWindowSize(requested: number): void {
@@ -246,7 +255,7 @@ export class Dashboard {
 		if (!this.client || this.selectedId === null) return;
 		this.notifyRedraw();
 		// Re-watch: a larger window needs older ticks from history; the next frame replaces.
-		void this.client.api.watch(this.selectedId, size);
+		this.rewatch(this.selectedId);
 	}
 
 	/** Changes the simulator now; switching scenario also takes that scenario's default size and rate. */
@@ -470,20 +479,178 @@ export class Dashboard {
 		}
 	}
 
-	/** Adds a small live chart of a series (the main chart's, by default) below the main one. */
-	addPanel(seriesId = this.selectedId): void {
-		if (!this.client || seriesId === null || this.panels.length >= MAX_PANELS) return;
-		if (this.panels.some((p) => p.seriesId === seriesId)) return;
-		const panel = new PanelChart(seriesId);
-		panel.windowSeries = this.series.find((s) => s.id === seriesId) ?? null;
-		this.panels = [...this.panels, panel];
-		// One watch per series: the main chart's, when it shows the same series, serves both.
-		void this.client.api.watch(seriesId, seriesId === this.selectedId ? Math.max(this.windowSize, PANEL_WINDOW) : PANEL_WINDOW);
+	/** Series by id (the history's, including ones not live now). */
+	seriesById(id: number): SeriesInfo | undefined {
+		return this.series.find((s) => s.id === id);
 	}
 
-	removePanel(seriesId: number): void {
-		this.panels = this.panels.filter((p) => p.seriesId !== seriesId);
-		if (seriesId !== this.selectedId) void this.client?.api.unwatch(seriesId);
+	/** Series by key. */
+	seriesByKey(key: string): SeriesInfo | undefined {
+		return this.series.find((s) => s.key === key);
+	}
+
+	/**
+	 * Watches a series with the window everything on the page needs of it (the main chart's and
+	 * the panels'), or stops watching it when nothing does.
+	 */
+	private rewatch(seriesId: number): void {
+		if (!this.client) return;
+		const size = Math.max(seriesId === this.selectedId ? untrack(() => this.windowSize) : 0, this.hub.sizeOf(seriesId));
+		if (size > 0) void this.client.api.watch(seriesId, size);
+		else void this.client.api.unwatch(seriesId);
+	}
+
+	/** Adds a panel at the end of the grid (a line chart of the main chart's series, by default). */
+	addPanel(kind: PanelKind = 'line', seriesKeys?: string[]): void {
+		if (this.workspace.panels.length >= MAX_PANELS) return;
+		const keys = seriesKeys ?? (this.selected ? [this.selected.key] : []);
+		this.setPanels([...this.workspace.panels, newPanel(kind, keys)]);
+	}
+
+	removePanel(id: string): void {
+		this.setPanels(this.workspace.panels.filter((p) => p.id !== id));
+	}
+
+	/** Moves a panel `delta` places in the grid order. */
+	movePanel(id: string, delta: number): void {
+		const panels = [...this.workspace.panels];
+		const from = panels.findIndex((p) => p.id === id);
+		const to = Math.max(0, Math.min(panels.length - 1, from + delta));
+		if (from < 0 || from === to) return;
+		const [panel] = panels.splice(from, 1);
+		panels.splice(to, 0, panel);
+		this.setPanels(panels);
+	}
+
+	/** Changes one panel's settings (size, axes, window length, link, title, series). */
+	updatePanel(id: string, patch: Partial<Omit<PanelSpec, 'id' | 'kind'>>): void {
+		this.setPanels(this.workspace.panels.map((p) => (p.id === id ? { ...p, ...patch } : p)));
+	}
+
+	/** Back to the first-run layout for what runs now (alerts and theme stay). */
+	resetWorkspace(): void {
+		const fresh = defaultWorkspace(this.activeSeries);
+		this.setWorkspace({ ...this.workspace, panels: fresh.panels });
+		this.workspaceNotes = [];
+	}
+
+	/** A layout of line charts of these series (`?charts=N`), replacing the panels. */
+	setLineCharts(seriesIds: readonly number[]): void {
+		const keys = seriesIds.map((id) => this.seriesById(id)?.key).filter((k): k is string => k !== undefined);
+		this.setPanels(keys.slice(0, MAX_PANELS).map((key) => newPanel('line', [key], { w: 1, h: 1 })));
+	}
+
+	setLinkTime(linked: boolean): void {
+		this.setWorkspace({ ...this.workspace, linkTime: linked });
+		if (!linked) this.timeLink.set(null);
+	}
+
+	setTheme(theme: Theme): void {
+		this.setWorkspace({ ...this.workspace, theme });
+	}
+
+	setAlerts(alerts: AlertSettings): void {
+		this.setWorkspace({ ...this.workspace, alerts });
+	}
+
+	private setPanels(panels: PanelSpec[]): void {
+		this.setWorkspace({ ...this.workspace, panels });
+	}
+
+	/** Replaces the workspace and saves it (in the history's database) a moment later. */
+	private setWorkspace(workspace: Workspace): void {
+		this.workspace = workspace;
+		if (this.workspaceSave) clearTimeout(this.workspaceSave);
+		this.workspaceSave = setTimeout(() => {
+			this.workspaceSave = null;
+			void this.client?.api.saveWorkspace(serializeWorkspace(this.workspace)).catch(() => {});
+		}, 300);
+	}
+
+	/**
+	 * The workspace at start: a shared link's (`#ws=…`), else the saved one, else a first-run
+	 * layout for what runs now.
+	 */
+	async loadWorkspace(shared: string | null): Promise<void> {
+		const client = this.client;
+		if (!client) return;
+		if (shared) {
+			const opened = await decodeShare(shared);
+			if (opened) {
+				await this.openWorkspace(opened.workspace, opened.problems, 'link');
+				return;
+			}
+			this.workspaceNotes = ['The shared link does not hold a workspace Tickscope can read; your own is shown.'];
+		}
+		const stored = parseWorkspace(await client.api.loadWorkspace());
+		if (stored) {
+			this.workspace = stored.workspace;
+			return;
+		}
+		this.setWorkspace(defaultWorkspace(this.activeSeries));
+	}
+
+	/** The whole workspace as a file: layout, feeds (without credentials), mappings, settings, views. */
+	async exportWorkspace(): Promise<void> {
+		const client = this.client;
+		if (!client) return;
+		const parts = await client.api.workspaceParts();
+		const ws: Workspace = { ...this.workspace, ...parts, views: this.savedViews.map((v) => ({ name: v.name, view: v.view })) };
+		const name = `tickscope-workspace-${ws.name.replace(/[^\w-]+/g, '-').slice(0, 40) || 'workspace'}.json`;
+		download(new Blob([JSON.stringify(serializeWorkspace(ws), null, '\t')], { type: 'application/json' }), name);
+	}
+
+	/** A link that opens this workspace elsewhere (the fragment never reaches a server). */
+	async shareLink(): Promise<string> {
+		const parts = this.client ? await this.client.api.workspaceParts() : {};
+		const ws: Workspace = { ...this.workspace, ...parts, views: [] };
+		return `${location.origin}${location.pathname}#${SHARE_PARAM}=${await encodeShare(ws)}`;
+	}
+
+	/** Opens a workspace file; returns plain-words problems (empty when all of it was taken). */
+	async importWorkspace(file: File): Promise<string[]> {
+		if (file.size > 5_000_000) return ['That file is too big to be a workspace.'];
+		let parsed: ReturnType<typeof parseWorkspace>;
+		try {
+			parsed = parseWorkspace(JSON.parse(await file.text()));
+		} catch {
+			parsed = null;
+		}
+		if (!parsed) return ['That file is not a Tickscope workspace.'];
+		await this.openWorkspace(parsed.workspace, parsed.problems, 'file');
+		return this.workspaceNotes;
+	}
+
+	/** Makes `ws` the workspace: its layout at once, then its simulator, detection, feeds and views. */
+	private async openWorkspace(ws: Workspace, problems: string[], from: 'file' | 'link'): Promise<void> {
+		const notes = [...problems];
+		this.setWorkspace(ws);
+		const client = this.client;
+		if (client) {
+			try {
+				if (ws.simulator) await this.setSimulator(ws.simulator);
+				if (ws.detection) {
+					await this.setDetection({ detector: ws.detection.detector, sensitivity: ws.detection.sensitivity });
+					for (const [seriesKey, choice] of Object.entries(ws.detection.series)) await this.setDetection({ seriesKey, ...choice });
+				}
+				// Plain lookups built and dropped here: no reactivity wanted.
+				// eslint-disable-next-line svelte/prefer-svelte-reactivity
+				const connected = new Set((this.stats?.feeds ?? []).map((f) => f.url));
+				for (const feed of ws.feeds) {
+					if (feed.secretsRemoved) notes.push(`The feed ${feed.url} needs its credentials again: add them and connect it.`);
+					if (connected.has(feed.url)) continue;
+					const problem = await this.connectFeed(feed.url, feed.subscribe, feed.mqtt ? { topics: feed.mqtt.topics, qos: feed.mqtt.qos } : undefined);
+					if (problem) notes.push(problem);
+				}
+				// eslint-disable-next-line svelte/prefer-svelte-reactivity
+				const names = new Set(this.savedViews.map((v) => v.name));
+				for (const view of ws.views) if (!names.has(view.name)) await client.api.saveView(view.name, view.view);
+				if (ws.views.length > 0) await this.loadViews();
+			} catch (error) {
+				notes.push(`Part of the workspace could not be applied: ${error instanceof Error ? error.message : String(error)}`);
+			}
+		}
+		this.workspaceNotes = [`Opened the workspace “${ws.name}” from ${from === 'link' ? 'a shared link' : 'a file'}.`, ...notes];
 	}
 
 	/** Freezes the chart on what it shows now; ticks keep arriving and being stored meanwhile. */
@@ -577,6 +744,12 @@ export class Dashboard {
 		return () => this.redrawListeners.delete(listener);
 	}
 
+	/** Alerts call back with each frame's new flags (live ones only, not the history's); returns the unsubscribe. */
+	onAnomalies(listener: (anomalies: Anomaly[]) => void): () => void {
+		this.anomalyListeners.add(listener);
+		return () => this.anomalyListeners.delete(listener);
+	}
+
 	dispose(): void {
 		this.disposed = true;
 		cancelAnimationFrame(this.frameRequest);
@@ -623,16 +796,10 @@ export class Dashboard {
 		let redraw = false;
 		// First: a frame may carry the first ticks of a series it also announces.
 		if (frame.seriesAdded.length > 0) this.series = this.series.concat(frame.seriesAdded);
-		const panels = this.panels;
+		if (frame.seriesAdded.length > 0) this.hub.refreshInfo();
 		for (const s of frame.series) {
-			for (const panel of panels) {
-				if (panel.seriesId !== s.id) continue;
-				if (s.replace) panel.window.replace(s.t, s.v, s.lo, s.hi);
-				else if (panel.ready) panel.window.append(s.t, s.v, s.lo, s.hi);
-				panel.ready ||= s.replace === true;
-				panel.windowSeries ??= this.series.find((info) => info.id === s.id) ?? null;
-				panel.redraw();
-			}
+			// Panels: each series' window updated once, however many panels show it.
+			this.hub.apply(s);
 			if (s.id !== this.selectedId) continue;
 			if (s.replace) {
 				this.window.replace(s.t, s.v, s.lo, s.hi);
@@ -647,18 +814,8 @@ export class Dashboard {
 		if (frame.anomalies.length > 0) {
 			for (const a of frame.anomalies) if (a.seriesId === this.selectedId) this.chartAnomalies.push(a);
 			for (const a of frame.anomalies) this.pendingAnomalies.push(a);
-			for (const panel of this.panels) {
-				let added = false;
-				for (const a of frame.anomalies) {
-					if (a.seriesId !== panel.seriesId) continue;
-					panel.chartAnomalies.push(a);
-					added = true;
-				}
-				if (!added) continue;
-				const first = panel.window.length > 0 ? panel.window.xs[0] : -Infinity;
-				while (panel.chartAnomalies.length > 0 && panel.chartAnomalies[0].t < first) panel.chartAnomalies.shift();
-				panel.redraw();
-			}
+			this.hub.addAnomalies(frame.anomalies);
+			for (const listener of this.anomalyListeners) listener(frame.anomalies);
 			if (this.pendingAnomalies.length > 2 * LOG_ROWS) this.pendingAnomalies.splice(0, this.pendingAnomalies.length - LOG_ROWS);
 			redraw = true;
 		}
@@ -693,6 +850,7 @@ export class Dashboard {
 			this.trimChartAnomalies();
 			this.notifyRedraw();
 		}
+		this.hub.flush();
 	}
 
 	private trimChartAnomalies(): void {

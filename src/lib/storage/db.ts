@@ -69,7 +69,13 @@ export interface WriterRow {
 	since: number;
 }
 
-export type MetaRow = CountersRow | SettingsRow | HeadsRow | CandleHeadsRow | WriterRow;
+/** The dashboard's workspace (layout, alerts, theme), as the page serialised it; checked on load. */
+export interface WorkspaceRow {
+	key: 'workspace';
+	value: unknown;
+}
+
+export type MetaRow = CountersRow | SettingsRow | HeadsRow | CandleHeadsRow | WriterRow | WorkspaceRow;
 
 /**
  * What a decimated read needs of one chunk without reading its ticks. Same primary key as the

@@ -4,7 +4,7 @@ import type { SeriesInfo } from '../domain/series';
 import { CandleWriter, type CandleRetention } from './candle-writer';
 import { ChunkIndex, type IndexOp } from './chunk-index';
 import { summarizeBlocks, summarizeChunk } from './chunk-summary';
-import type { BlockRow, CandleHeadsRow, ChunkRow, CountersRow, FeedRow, HeadsRow, SettingsRow, SummaryRow, TickscopeDb, ViewRow } from './db';
+import type { BlockRow, CandleHeadsRow, ChunkRow, CountersRow, FeedRow, HeadsRow, SettingsRow, SummaryRow, TickscopeDb, ViewRow, WorkspaceRow } from './db';
 import { browserStorage, requestPersistence, type BrowserStorage } from './persistence';
 import { deleteOldRows, expireCandles, trimToBytes, type TickRetention } from './retention';
 import { SeriesBuffer } from './series-buffer';
@@ -161,6 +161,16 @@ export class HistoryStore {
 			})
 		);
 		return { series: heads, counters: { ...this.counters }, settings };
+	}
+
+	/** The saved workspace as stored (the page checks it), or undefined. */
+	async loadWorkspace(): Promise<unknown> {
+		const row = (await this.db.meta.get('workspace')) as WorkspaceRow | undefined;
+		return row?.value;
+	}
+
+	async saveWorkspace(value: unknown): Promise<void> {
+		await this.db.meta.put({ key: 'workspace', value: structuredClone(value) } satisfies WorkspaceRow);
 	}
 
 	async loadFeeds(): Promise<FeedRow[]> {

@@ -87,3 +87,29 @@ describe('workspaces', () => {
 		expect(withoutSecrets({ url: 'wss://a.example/ws?token=1&symbol=BTC&signature=2' })).toEqual({ url: 'wss://a.example/ws?symbol=BTC', secretsRemoved: true });
 	});
 });
+
+describe('the first-run workspace', () => {
+	it('lays out the simulator markets with numbers, charts, a heatmap and the log', async () => {
+		const { defaultWorkspace } = await import('./workspace');
+		const series = ['AAA', 'BBB', 'CCC'].flatMap((s) => [
+			{ key: `sim/markets/${s}/price`, kind: 'price' },
+			{ key: `sim/markets/${s}/volume`, kind: 'volume' }
+		]);
+		const ws = defaultWorkspace(series);
+		expect(ws.panels.map((p) => p.kind)).toEqual(['number', 'number', 'line', 'candles', 'table', 'number', 'heatmap', 'log']);
+		expect(ws.panels[2].series).toEqual(['sim/markets/AAA/price', 'sim/markets/BBB/price']);
+		expect(ws.panels[6].series).toHaveLength(3);
+		// Every row of the 4-column grid is full.
+		expect(ws.panels.reduce((n, p) => n + p.w * p.h, 0) % 4).toBe(0);
+	});
+
+	it('shows a gait patient as a sensor heatmap', async () => {
+		const { defaultWorkspace } = await import('./workspace');
+		const regions = ['left-heel', 'left-midfoot', 'left-toe', 'right-heel', 'right-midfoot', 'right-toe'];
+		const series = ['p1', 'p2'].flatMap((p) => regions.map((r) => ({ key: `sim/gait/${p}/${r}`, kind: 'sensor' })));
+		const ws = defaultWorkspace(series);
+		expect(ws.panels[0].kind).toBe('sensors');
+		expect(ws.panels[0].series).toEqual(regions.map((r) => `sim/gait/p1/${r}`));
+		expect(ws.panels.reduce((n, p) => n + p.w * p.h, 0) % 4).toBe(0);
+	});
+});

@@ -64,7 +64,7 @@ export interface PanelSpec {
 export interface WorkspaceFeed {
 	url: string;
 	subscribe?: string;
-	mqtt?: { topics: string[]; qos: 0 | 1 | 2 };
+	mqtt?: { topics: string[]; qos: 0 | 1 };
 	mapping?: unknown;
 	/** Credentials were taken out of the address; the person must add them again. */
 	secretsRemoved?: boolean;
@@ -214,7 +214,7 @@ function parseFeed(raw: unknown): WorkspaceFeed | null {
 	if (typeof raw.subscribe === 'string' && raw.subscribe.length <= 10_000) feed.subscribe = raw.subscribe;
 	if (isRecord(raw.mqtt)) {
 		const topics = keys(raw.mqtt.topics, 50);
-		const qos = raw.mqtt.qos === 1 || raw.mqtt.qos === 2 ? raw.mqtt.qos : 0;
+		const qos = raw.mqtt.qos === 1 ? 1 : 0;
 		if (topics.length > 0) feed.mqtt = { topics, qos };
 	}
 	// Checked by the feed code before use, like a stored one.
@@ -326,4 +326,37 @@ function fromBase64Url(text: string): Uint8Array {
 	const out = new Uint8Array(binary.length);
 	for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
 	return out;
+}
+
+/**
+ * The first-run dashboard for what runs now: big numbers, a line chart of two series on their
+ * own axes, candles, a heatmap over time of many series, the newest ticks and the anomaly log;
+ * for sensor scenarios, a sensor heatmap of the first device instead of candles.
+ */
+export function defaultWorkspace(active: readonly { key: string; kind: string }[]): Workspace {
+	const ws = emptyWorkspace('My workspace');
+	const prices = active.filter((s) => s.kind === 'price');
+	const sensors = active.filter((s) => s.kind === 'sensor');
+	const main = prices.length > 0 ? prices : sensors.length > 0 ? sensors : active.filter((s) => s.kind !== 'volume');
+	if (main.length === 0) return ws;
+	const key = (i: number) => main[Math.min(i, main.length - 1)].key;
+	if (sensors.length > 0 && prices.length === 0) {
+		const device = main[0].key.slice(0, main[0].key.lastIndexOf('/') + 1);
+		const group = sensors.filter((s) => s.key.startsWith(device)).map((s) => s.key);
+		ws.panels.push(newPanel('sensors', group, { w: 2, h: 2 }));
+		ws.panels.push({ ...newPanel('line', group.slice(0, 2), { w: 2, h: 2 }), axes: 'shared' });
+	} else {
+		// Four columns: two numbers and a chart, then candles, the newest ticks and a third number,
+		// then the heatmap and the log across.
+		ws.panels.push(newPanel('number', [key(0)], { w: 1, h: 2 }), newPanel('number', [key(1)], { w: 1, h: 2 }));
+		ws.panels.push({ ...newPanel('line', main.slice(0, 2).map((s) => s.key), { w: 2, h: 2 }), axes: 'separate' });
+		ws.panels.push(newPanel('candles', [key(0)], { w: 2, h: 2 }), newPanel('table', [key(0)], { w: 1, h: 2 }), newPanel('number', [key(2)], { w: 1, h: 2 }));
+		ws.panels.push(newPanel('heatmap', main.slice(0, 16).map((s) => s.key), { w: 4, h: 2 }));
+		ws.panels.push(newPanel('log', [], { w: 4, h: 2 }));
+		return ws;
+	}
+	ws.panels.push(newPanel('heatmap', main.slice(0, 16).map((s) => s.key), { w: 4, h: 2 }));
+	ws.panels.push(newPanel('table', [key(0)], { w: 1, h: 2 }));
+	ws.panels.push(newPanel('log', [], { w: 3, h: 2 }));
+	return ws;
 }
