@@ -5,6 +5,7 @@ import type { Attachment } from 'svelte/attachments';
 import { emptyCandles, resolutionMs, type Resolution } from '../domain/candles';
 import type { CandleData } from '../engine/types';
 import { candlesPlugin, candleTimeRange, candleValueRange, type CandlesView } from './candles';
+import { watchTheme } from './colour-scale-theme';
 
 /** What a candle chart draws from: the newest candles of the selected series. */
 export interface CandleChartSource {
@@ -23,9 +24,10 @@ export function candleChart(source: CandleChartSource, height = 320): Attachment
 	return (node) => {
 		const css = getComputedStyle(node);
 		const color = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-		const axisColor = color('--chart-axis', '#8b98a5');
-		const gridColor = color('--chart-grid', 'rgba(139,152,165,0.15)');
-		const axis: uPlot.Axis = { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } };
+		// Read at mount and again when the theme changes.
+		let axisColor = color('--chart-axis', '#9ba8b5');
+		let gridColor = color('--chart-grid', 'rgba(139,152,165,0.15)');
+		const axis: uPlot.Axis = { stroke: () => axisColor, grid: { stroke: () => gridColor, width: 1 }, ticks: { stroke: () => gridColor, width: 1 } };
 		let view: CandlesView = { candles: emptyCandles(), live: null, windowMs: 1000 };
 
 		const u = new uPlot(
@@ -64,7 +66,13 @@ export function candleChart(source: CandleChartSource, height = 320): Attachment
 		const unsubscribe = source.onCandles(draw);
 		const resize = new ResizeObserver(() => u.setSize({ width: Math.max(200, node.clientWidth), height }));
 		resize.observe(node);
+		const unwatchTheme = watchTheme(() => {
+			axisColor = color('--chart-axis', '#9ba8b5');
+			gridColor = color('--chart-grid', 'rgba(139,152,165,0.15)');
+			u.redraw(false);
+		});
 		return () => {
+			unwatchTheme();
 			resize.disconnect();
 			unsubscribe();
 			u.destroy();

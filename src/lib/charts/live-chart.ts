@@ -4,6 +4,7 @@ import { untrack } from 'svelte';
 import type { Attachment } from 'svelte/attachments';
 import type { Anomaly } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
+import { watchTheme } from './colour-scale-theme';
 
 /** A frozen stretch of history the chart shows instead of the live window. */
 export interface FrozenView {
@@ -243,18 +244,22 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 	return (node) => {
 		const css = getComputedStyle(node);
 		const color = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-		const lineColor = options.lineColor ?? color('--chart-line', '#39c5cf');
-		const hitColor = options.markerColor?.hit ?? color('--hit', '#3fb950');
-		const falseColor = options.markerColor?.falseAlarm ?? color('--false-alarm', '#ff6b4a');
-		const unknownColor = color('--flag-unknown', '#e3b341');
-		const axisColor = color('--chart-axis', '#8b98a5');
-		const gridColor = color('--chart-grid', 'rgba(139,152,165,0.15)');
-		const bandColor = color('--chart-band', 'rgba(139,152,165,0.35)');
-		const bandFill = color('--chart-band-fill', 'rgba(139,152,165,0.10)');
+		// Read at mount and again when the theme changes (not per frame: that would force a style pass).
+		const palette = () => ({
+			line: options.lineColor ?? color('--chart-line', '#39c5cf'),
+			hit: options.markerColor?.hit ?? color('--hit', '#5fb0f0'),
+			falseAlarm: options.markerColor?.falseAlarm ?? color('--false-alarm', '#f28c4b'),
+			unknown: color('--flag-unknown', '#e8d44d'),
+			axis: color('--chart-axis', '#9ba8b5'),
+			grid: color('--chart-grid', 'rgba(139,152,165,0.15)'),
+			band: color('--chart-band', 'rgba(139,152,165,0.35)'),
+			bandFill: color('--chart-band-fill', 'rgba(139,152,165,0.10)')
+		});
+		let colours = palette();
 		const axis: uPlot.Axis = {
-			stroke: axisColor,
-			grid: { stroke: gridColor, width: 1 },
-			ticks: { stroke: gridColor, width: 1 }
+			stroke: () => colours.axis,
+			grid: { stroke: () => colours.grid, width: 1 },
+			ticks: { stroke: () => colours.grid, width: 1 }
 		};
 
 		// The detector's band of ordinary values, painted under the line. Drawn here rather than
@@ -274,8 +279,8 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 					ctx.beginPath();
 					ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
 					ctx.clip();
-					ctx.fillStyle = bandFill;
-					ctx.strokeStyle = bandColor;
+					ctx.fillStyle = colours.bandFill;
+					ctx.strokeStyle = colours.band;
 					ctx.lineWidth = devicePixelRatio;
 					let i = 0;
 					while (i < xs.length) {
@@ -302,10 +307,24 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 						if (a.t < xMin || a.t > xMax) continue;
 						const x = u.valToPos(a.t, 'x', true);
 						const y = u.valToPos(a.v, 'y', true);
+						const r = MARKER_RADIUS_PX * devicePixelRatio;
+						// Shape and colour both tell the verdict (colour alone fails the colour-blind):
+						// ring, blue: caught an injected anomaly; cross, orange: a false alarm; diamond, yellow: truth unknown.
 						ctx.beginPath();
-						ctx.arc(x, y, MARKER_RADIUS_PX * devicePixelRatio, 0, 2 * Math.PI);
-						// Green: caught an injected anomaly; red: a false alarm; neutral: truth unknown.
-						ctx.strokeStyle = a.truth === undefined ? unknownColor : a.truth ? hitColor : falseColor;
+						if (a.truth === true) ctx.arc(x, y, r, 0, 2 * Math.PI);
+						else if (a.truth === false) {
+							ctx.moveTo(x - r, y - r);
+							ctx.lineTo(x + r, y + r);
+							ctx.moveTo(x + r, y - r);
+							ctx.lineTo(x - r, y + r);
+						} else {
+							ctx.moveTo(x, y - 1.3 * r);
+							ctx.lineTo(x + 1.3 * r, y);
+							ctx.lineTo(x, y + 1.3 * r);
+							ctx.lineTo(x - 1.3 * r, y);
+							ctx.closePath();
+						}
+						ctx.strokeStyle = a.truth === undefined ? colours.unknown : a.truth ? colours.hit : colours.falseAlarm;
 						ctx.stroke();
 					}
 					ctx.restore();
@@ -331,7 +350,7 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 			series: [
 				{},
 				{
-					stroke: lineColor,
+					stroke: () => colours.line,
 					width: 1.5,
 					points: { show: false },
 					// A feed that dropped, or a page that was closed, is a gap: never a straight line across.
@@ -389,8 +408,13 @@ export function liveChart(source: LiveChartSource, options: LiveChartOptions = {
 			u.setSize({ width: Math.max(200, node.clientWidth), height: options.height ?? 320 });
 		});
 		resize.observe(node);
+		const unwatchTheme = watchTheme(() => {
+			colours = palette();
+			u.redraw(false);
+		});
 
 		return () => {
+			unwatchTheme();
 			resize.disconnect();
 			unsubscribe();
 			u.destroy();
