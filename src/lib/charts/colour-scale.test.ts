@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contrastRatio, relativeLuminance, SCALE_CSS, SCALE_RGB, SCALE_SIZE, SCALE_TEXT, scaleGradientCss, scaleIndex } from './colour-scale';
+import { contrastRatio, relativeLuminance, SCALE_CSS, SCALE_RGB, SCALE_RGBA32, SCALE_SIZE, SCALE_TEXT, scaleGradientCss, scaleIndex } from './colour-scale';
 
 const rgb = (i: number): [number, number, number] => [SCALE_RGB[3 * i], SCALE_RGB[3 * i + 1], SCALE_RGB[3 * i + 2]];
 
@@ -46,6 +46,11 @@ describe('colour scale', () => {
 		expect(SCALE_CSS[0]).toBe('#00224e');
 		expect(SCALE_CSS[255]).toBe('#fee838');
 		expect(SCALE_CSS.every((c) => /^#[0-9a-f]{6}$/.test(c))).toBe(true);
+	});
+
+	it('packs the table as opaque pixels in the byte order of an ImageData', () => {
+		const bytes = new Uint8Array(SCALE_RGBA32.buffer);
+		for (let i = 0; i < SCALE_SIZE; i++) expect(Array.from(bytes.subarray(4 * i, 4 * i + 4))).toEqual([...rgb(i), 255]);
 	});
 
 	it('gets lighter along its length, so order reads in grey', () => {

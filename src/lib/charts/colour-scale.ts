@@ -28,6 +28,21 @@ export const SCALE_RGB: Uint8Array = (() => {
 	return rgb;
 })();
 
+/**
+ * The table as opaque RGBA pixels, one 32-bit word per entry, for writing an ImageData through a
+ * Uint32Array view of its bytes: one store per pixel instead of four. Filled byte by byte
+ * through a view of the same buffer, so it matches the machine's byte order.
+ */
+export const SCALE_RGBA32: Uint32Array = (() => {
+	const words = new Uint32Array(SCALE_SIZE);
+	const bytes = new Uint8Array(words.buffer);
+	for (let i = 0; i < SCALE_SIZE; i++) {
+		bytes.set(SCALE_RGB.subarray(3 * i, 3 * i + 3), 4 * i);
+		bytes[4 * i + 3] = 255;
+	}
+	return words;
+})();
+
 /** The table as CSS colours (`#rrggbb`), made once so a redraw builds no strings. */
 export const SCALE_CSS: readonly string[] = Array.from({ length: SCALE_SIZE }, (_, i) => '#' + CIVIDIS_HEX.slice(6 * i, 6 * i + 6));
 

@@ -48,6 +48,8 @@ export class HeatmapCanvas {
 	private readonly cells: HTMLCanvasElement;
 	private readonly cellsCtx: CanvasRenderingContext2D;
 	private image: ImageData | null = null;
+	/** The image's bytes as one word per pixel (see paintGrid). */
+	private pixels = new Uint32Array(0);
 	private grid: HeatmapGrid | null = null;
 	private colours: ThemeColours;
 	private width = 0;
@@ -136,10 +138,11 @@ export class HeatmapCanvas {
 		const grid = (this.grid = fillGrid(ensureGrid(this.grid, rows.length, maxCols), rows, from, bucketMs, cols));
 		if (!this.image || this.image.width !== maxCols || this.image.height !== rows.length) {
 			this.image = new ImageData(maxCols, rows.length);
+			this.pixels = new Uint32Array(this.image.data.buffer);
 			this.cells.width = maxCols;
 			this.cells.height = rows.length;
 		}
-		paintGrid(grid, this.image.data);
+		paintGrid(grid, this.pixels);
 		this.cellsCtx.putImageData(this.image, 0, 0, 0, 0, cols, rows.length);
 		ctx.imageSmoothingEnabled = false;
 		ctx.drawImage(this.cells, 0, 0, cols, rows.length, plot.x, plot.y, plot.w, plot.h);
@@ -159,6 +162,7 @@ export class HeatmapCanvas {
 
 	/** A flagged bucket: bars across its top and bottom in the flag colour; the value shows between. */
 	private drawFlags(grid: HeatmapGrid, plot: { x: number; y: number }, rowH: number, colW: number): void {
+		if (grid.flagged === 0) return;
 		const ctx = this.ctx;
 		ctx.fillStyle = this.colours.flag;
 		const bar = Math.max(1.5, Math.min(4, rowH * 0.25));
@@ -221,6 +225,7 @@ export class HeatmapCanvas {
 	dispose(): void {
 		this.grid = null;
 		this.image = null;
+		this.pixels = new Uint32Array(0);
 		this.cells.width = 0;
 		this.cells.height = 0;
 	}

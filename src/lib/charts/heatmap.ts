@@ -28,6 +28,8 @@ export interface HeatmapGrid {
 	values: Float64Array;
 	/** 1 where a flag falls in the bucket. */
 	flags: Uint8Array;
+	/** Cells flagged, over the whole grid. */
+	flagged: number;
 	/** Ticks per cell (scratch for the means, kept for the readout). */
 	counts: Uint32Array;
 	/** Lowest and highest bucket mean per row (NaN for a row with none). */
@@ -47,6 +49,7 @@ export function ensureGrid(grid: HeatmapGrid | null, rows: number, capacity: num
 		bucketMs: 1,
 		values: new Float64Array(n),
 		flags: new Uint8Array(n),
+		flagged: 0,
 		counts: new Uint32Array(n),
 		lo: new Float64Array(rows),
 		hi: new Float64Array(rows)
@@ -88,6 +91,7 @@ export function fillGrid(grid: HeatmapGrid, rows: readonly (HeatmapRow | undefin
 	grid.cols = cols;
 	grid.from = from;
 	grid.bucketMs = bucketMs;
+	grid.flagged = 0;
 	const to = from + cols * bucketMs;
 	for (let r = 0; r < grid.rows; r++) {
 		const base = r * capacity;
@@ -110,7 +114,9 @@ export function fillGrid(grid: HeatmapGrid, rows: readonly (HeatmapRow | undefin
 			}
 			for (const a of row.anomalies) {
 				if (a.t < from || a.t >= to) continue;
-				flags[base + Math.min(cols - 1, Math.floor((a.t - from) / bucketMs))] = 1;
+				const k = base + Math.min(cols - 1, Math.floor((a.t - from) / bucketMs));
+				grid.flagged += 1 - flags[k];
+				flags[k] = 1;
 			}
 		}
 		let min = Infinity;

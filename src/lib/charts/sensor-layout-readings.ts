@@ -7,6 +7,12 @@
 /** A flag this close before a sensor's newest tick still outlines its cell: long enough to see. */
 export const FLAG_RECENT_MS = 2000;
 
+/**
+ * A sensor whose newest tick is this far behind its device's newest has stopped (a dropout, a
+ * broken wire): its cell keeps the last value but says so. Gait sensors tick every 20 ms.
+ */
+export const STALE_MS = 2000;
+
 /** A live series as the cells read it (a SeriesView fits). */
 export interface SensorSeries {
 	readonly window: { readonly xs: ArrayLike<number>; readonly ys: ArrayLike<number> };
@@ -34,6 +40,11 @@ export function sensorReading(series: SensorSeries | undefined, recentMs = FLAG_
 		flagged = flags[i].t <= t;
 	}
 	return { value: series.window.ys[n - 1], t, flagged };
+}
+
+/** Whether `reading` is old beside `newestT`, the newest tick of any sensor of its device. */
+export function isStale(reading: SensorReading, newestT: number, staleMs = STALE_MS): boolean {
+	return !Number.isNaN(reading.t) && newestT - reading.t > staleMs;
 }
 
 /**

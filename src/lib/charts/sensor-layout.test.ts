@@ -4,7 +4,7 @@ import { decodeFrame } from '../sources/parsers/decoder';
 import { feedFrames, RecordingSink, SAMPLE_ARRIVAL_MS } from '../sources/parsers/decode-testing';
 import { detectMapping } from '../sources/parsers/detect';
 import { defaultSensorGroup, deviceGroup, deviceGroups, sensorLayout } from './sensor-layout';
-import { FLAG_RECENT_MS, sensorDomain, sensorReading } from './sensor-layout-readings';
+import { FLAG_RECENT_MS, isStale, sensorDomain, sensorReading, STALE_MS } from './sensor-layout-readings';
 import { closedCurvePath, deviceShapes, packTiles } from './sensor-layout-shapes';
 
 const GAIT = ['left-heel', 'left-midfoot', 'left-toe', 'right-heel', 'right-midfoot', 'right-toe'];
@@ -204,6 +204,14 @@ describe('sensor readings', () => {
 		expect(sensorReading(series([t - 5000, t], [1, 2], [t - FLAG_RECENT_MS - 1])).flagged).toBe(false);
 		// Oldest first: an old flag before a recent one does not hide it.
 		expect(sensorReading(series([t - 9000, t], [1, 2], [t - 9000, t - 100])).flagged).toBe(true);
+	});
+
+	it('calls a sensor stale when its device ticks on without it', () => {
+		const r = sensorReading(series([1000, 5000], [1, 2]));
+		expect(isStale(r, 5000)).toBe(false);
+		expect(isStale(r, 5000 + STALE_MS)).toBe(false);
+		expect(isStale(r, 5001 + STALE_MS)).toBe(true);
+		expect(isStale(sensorReading(undefined), 9e12)).toBe(false);
 	});
 
 	it('scales a group from its lowest to its highest value, or from 0 for pressure', () => {
