@@ -128,8 +128,9 @@ export class Dashboard {
 	workspaceNotes = $state.raw<string[]>([]);
 	/** Live series for every panel, each streamed once (see SeriesHub). */
 	readonly hub = new SeriesHub(
-		(id) => this.rewatch(id),
-		(id) => this.seriesById(id)
+		// Untracked: a panel subscribing inside an effect must not come to depend on the selection.
+		(id) => untrack(() => this.rewatch(id)),
+		(id) => untrack(() => this.seriesById(id))
 	);
 	/** The time range linked chart panels share (null: live). */
 	readonly timeLink = new LinkedTime();
@@ -339,6 +340,11 @@ export class Dashboard {
 	onCandles(listener: () => void): () => void {
 		this.candleListeners.add(listener);
 		return () => this.candleListeners.delete(listener);
+	}
+
+	/** Candles of any series over [from, to] (candle panels poll their own); null before the engine is up. */
+	async readCandles(seriesId: number, resolution: Resolution, from: number, to: number): Promise<CandleData | null> {
+		return this.client ? this.client.api.readCandles(seriesId, resolution, from, to) : null;
 	}
 
 	/**
