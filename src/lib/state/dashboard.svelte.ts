@@ -65,6 +65,9 @@ export interface HistoryView {
 
 /** Points fetched for a reopened view's range (about a wide chart's pixel width). */
 const VIEW_POINTS = 1200;
+/** How often a hidden tab still takes a frame (for alerts), ms. */
+const HIDDEN_FRAME_MS = 1000;
+
 /** Ticks a line-chart panel keeps per series. */
 export const PANEL_WINDOW = 400;
 
@@ -152,6 +155,8 @@ export class Dashboard {
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	private readonly redrawListeners = new Set<() => void>();
 	private frameRequest = 0;
+	/** A hidden tab's frame timer (animation frames stop there; flags must still reach alerts). */
+	private hiddenTimer: ReturnType<typeof setTimeout> | null = null;
 	private lastStatsAt = 0;
 	private lastSummaryAt = 0;
 	/** Flags not yet in the log, newest last: the log follows at the summary rate. */
@@ -224,7 +229,7 @@ export class Dashboard {
 				const size = untrack(() => this.windowSize);
 				if (size !== watchFirst) void this.client.api.watch(snapshot.activeSeries[0], size);
 			}
-			this.frameRequest = requestAnimationFrame(this.onAnimationFrame);
+			this.nextFrame();
 		} catch (error) {
 			this.phase = 'failed';
 			this.failure = `The engine could not start: ${error instanceof Error ? error.message : String(error)}`;
@@ -759,10 +764,26 @@ export class Dashboard {
 	dispose(): void {
 		this.disposed = true;
 		cancelAnimationFrame(this.frameRequest);
+		if (this.hiddenTimer) clearTimeout(this.hiddenTimer);
 		if (this.candleTimer) clearInterval(this.candleTimer);
 		this.client?.dispose();
 		this.client = null;
 		this.redrawListeners.clear();
+	}
+
+	/**
+	 * Asks for the next frame: at the next animation frame, or in a hidden tab (where animation
+	 * frames stop) once a second, so flags still reach the alerts while nothing is drawn.
+	 */
+	private nextFrame(): void {
+		if (typeof document !== 'undefined' && document.hidden) {
+			this.hiddenTimer = setTimeout(() => {
+				this.hiddenTimer = null;
+				void this.onAnimationFrame();
+			}, HIDDEN_FRAME_MS);
+		} else {
+			this.frameRequest = requestAnimationFrame(this.onAnimationFrame);
+		}
 	}
 
 	/** One engine frame per animation frame; the next is asked for only after this one is applied. */
@@ -788,7 +809,7 @@ export class Dashboard {
 			this.failure = `Lost contact with the engine: ${error instanceof Error ? error.message : String(error)}`;
 			return;
 		}
-		if (!this.disposed) this.frameRequest = requestAnimationFrame(this.onAnimationFrame);
+		if (!this.disposed) this.nextFrame();
 	};
 
 	/** Settings changed (here, or in another tab of the same history). */
