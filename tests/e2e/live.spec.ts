@@ -32,7 +32,7 @@ test('picking another instrument redraws the chart with its ticks', async ({ pag
 	const key = (await firstMatch.getAttribute('data-series-key'))!;
 	await picker.getByRole('searchbox').press('Enter');
 
-	await expect(page.getByRole('heading', { level: 2 })).toHaveText(label);
+	await expect(page.getByRole('heading', { level: 2, name: label, exact: true })).toBeVisible();
 	await expect.poll(async () => (await chartState(page)).seriesKey).toBe(key);
 	await expect.poll(async () => (await chartState(page)).points).toBeGreaterThan(5);
 	const { lastT } = await chartState(page);
@@ -77,8 +77,16 @@ test('injected anomalies show up in the log with their truth colour and on the c
 	const hit = page.getByTestId('anomaly-log').locator('tr[data-truth="hit"]').first();
 	await expect(hit).toBeVisible({ timeout: 30_000 });
 	await expect(hit.locator('.verdict')).toHaveText(/injected/);
-	// Green for a flag on a real injection.
-	await expect(hit.locator('.verdict')).toHaveCSS('color', 'rgb(63, 185, 80)');
+	// The theme's hit colour for a flag on a real injection (blue in the Okabe–Ito palette).
+	const hitColour = await page.evaluate(() => {
+		const probe = document.createElement('span');
+		probe.style.color = 'var(--hit)';
+		document.body.append(probe);
+		const colour = getComputedStyle(probe).color;
+		probe.remove();
+		return colour;
+	});
+	await expect(hit.locator('.verdict')).toHaveCSS('color', hitColour);
 	await expect.poll(async () => Number(await page.getByTestId('hits').textContent())).toBeGreaterThan(0);
 
 	// Following the log to the instrument shows the flag on its chart.
@@ -87,7 +95,7 @@ test('injected anomalies show up in the log with their truth colour and on the c
 
 	// A false alarm, if any, is never shown in the hit colour.
 	for (const row of await page.locator('tr[data-truth="false-alarm"] .verdict').all()) {
-		await expect(row).not.toHaveCSS('color', 'rgb(63, 185, 80)');
+		await expect(row).not.toHaveCSS('color', hitColour);
 	}
 
 	await page.waitForTimeout(3000);
