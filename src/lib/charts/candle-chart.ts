@@ -4,7 +4,7 @@ import { untrack } from 'svelte';
 import type { Attachment } from 'svelte/attachments';
 import { emptyCandles, resolutionMs, type Resolution } from '../domain/candles';
 import type { CandleData } from '../engine/types';
-import { candlesPlugin, candleTimeRange, candleValueRange, type CandlesView } from './candles';
+import { CANDLE_FALLING, CANDLE_RISING, candlesPlugin, candleTimeRange, candleValueRange, type CandlesView } from './candles';
 import { watchTheme } from './colour-scale-theme';
 
 /** What a candle chart draws from: the newest candles of the selected series. */
@@ -27,6 +27,9 @@ export function candleChart(source: CandleChartSource, height = 320): Attachment
 		// Read at mount and again when the theme changes.
 		let axisColor = color('--chart-axis', '#9ba8b5');
 		let gridColor = color('--chart-grid', 'rgba(139,152,165,0.15)');
+		// Blue up, orange down (Okabe–Ito): told apart with any colour vision, unlike green and red.
+		let rising = color('--candle-rising', CANDLE_RISING);
+		let falling = color('--candle-falling', CANDLE_FALLING);
 		const axis: uPlot.Axis = { stroke: () => axisColor, grid: { stroke: () => gridColor, width: 1 }, ticks: { stroke: () => gridColor, width: 1 } };
 		let view: CandlesView = { candles: emptyCandles(), live: null, windowMs: 1000 };
 
@@ -44,7 +47,7 @@ export function candleChart(source: CandleChartSource, height = 320): Attachment
 				axes: [{ ...axis, space: 90, values: (_u, splits) => splits.map((t) => clock.format(t)) }, { ...axis, size: 70 }],
 				// The close is a series only so uPlot has x values; the candles are drawn by the plugin.
 				series: [{}, { show: false }],
-				plugins: [candlesPlugin({ view: () => view })]
+				plugins: [candlesPlugin({ view: () => view, rising: () => rising, falling: () => falling })]
 			},
 			[new Float64Array(0), new Float64Array(0)],
 			node
@@ -69,6 +72,8 @@ export function candleChart(source: CandleChartSource, height = 320): Attachment
 		const unwatchTheme = watchTheme(() => {
 			axisColor = color('--chart-axis', '#9ba8b5');
 			gridColor = color('--chart-grid', 'rgba(139,152,165,0.15)');
+			rising = color('--candle-rising', CANDLE_RISING);
+			falling = color('--candle-falling', CANDLE_FALLING);
 			u.redraw(false);
 		});
 		return () => {

@@ -1,9 +1,13 @@
 import type uPlot from 'uplot';
 import type { Candles } from '../domain/candles';
 
-/** The app's green and red, for rising and falling candles. */
-export const CANDLE_RISING = '#3fb950';
-export const CANDLE_FALLING = '#f85149';
+/**
+ * Rising and falling candles when the theme names none (`--candle-rising`, `--candle-falling`):
+ * Okabe–Ito blue and orange, which people with any colour vision tell apart (green and red are
+ * the pair red–green colour blindness merges).
+ */
+export const CANDLE_RISING = '#3d9bd9';
+export const CANDLE_FALLING = '#e07b28';
 
 /** What the candle layer draws, read once per redraw. */
 export interface CandlesView {
@@ -18,8 +22,9 @@ export interface CandlesView {
 export interface CandlesPluginOptions {
 	/** Called at each redraw; return the current view (cheap: no copies needed). */
 	view: () => CandlesView;
-	rising?: string;
-	falling?: string;
+	/** A colour, or a function read at each draw (a theme switch recolours without rebuilding). */
+	rising?: string | (() => string);
+	falling?: string | (() => string);
 	/** Height of the volume strip along the bottom, as a share of the plot; 0 draws none. */
 	volumeShare?: number;
 	/** Canvas pixels per CSS pixel; defaults to `devicePixelRatio`. */
@@ -39,13 +44,12 @@ const Y_PAD = 0.08;
 
 /**
  * A uPlot plugin that draws OHLC candles over the plot: a wick from low to high, a body from
- * open to close, green when close >= open and red otherwise, plus faint volume bars along the
+ * open to close, in the rising colour when close >= open and the falling one otherwise, plus faint volume bars along the
  * bottom where the volume is finite. The chart's data need not hold the candles; set the x and
  * y scales with `candleTimeRange` and `candleValueRange`.
  */
 export function candlesPlugin(options: CandlesPluginOptions): uPlot.Plugin {
-	const rising = options.rising ?? CANDLE_RISING;
-	const falling = options.falling ?? CANDLE_FALLING;
+	const pick = (c: string | (() => string) | undefined, fallback: string) => (typeof c === 'function' ? c() : (c ?? fallback));
 	const volumeShare = options.volumeShare ?? VOLUME_SHARE;
 	const xKey = options.xScale ?? 'x';
 	const yKey = options.yScale ?? 'y';
@@ -64,6 +68,8 @@ export function candlesPlugin(options: CandlesPluginOptions): uPlot.Plugin {
 				ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
 				ctx.clip();
 				const layer: Layer = { u, ctx, view, xKey, yKey, min, max, pxRatio };
+				const rising = pick(options.rising, CANDLE_RISING);
+				const falling = pick(options.falling, CANDLE_FALLING);
 				if (volumeShare > 0) {
 					ctx.globalAlpha = VOLUME_ALPHA;
 					paint(layer, true, rising, volumeShare);
