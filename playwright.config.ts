@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4173;
+/** The test server's port: `npm test` picks a free one (a developer's own server may hold 4173). */
+const PORT = Number(process.env.TICKSCOPE_E2E_PORT ?? 4173);
 const base = (process.env.BASE_PATH ?? '').replace(/\/+$/, '');
 
 /** Debian's Chromium; Playwright's own browser downloads are not available here. */

@@ -1,6 +1,7 @@
 // `npm test`: install what tests need, then type check, lint, unit tests, build, browser tests.
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { ensureChromium, ensureDependencies, ensureMosquitto, run } from './setup.mjs';
 
 ensureDependencies();
@@ -23,7 +24,20 @@ run('npx', ['vite', 'build', '--logLevel', 'warn'], {
 	env: { ...process.env, BASE_PATH: '/tickscope', BUILD_DIR: 'test-results/build-subpath' }
 });
 run('npx', ['vite', 'build']);
-const e2e = spawnSync('npx', ['playwright', 'test', '--project', 'browser', '--project', 'timing'], { stdio: 'inherit', env: { ...process.env, CI: process.env.CI ?? '1' } });
+// A free port for the test server: a server a developer left running on 4173 must not stop CI
+// (and must never be tested instead of this build).
+const port = await new Promise((resolve, reject) => {
+	const probe = createServer();
+	probe.once('error', reject);
+	probe.listen(0, '127.0.0.1', () => {
+		const { port } = probe.address();
+		probe.close(() => resolve(port));
+	});
+});
+const e2e = spawnSync('npx', ['playwright', 'test', '--project', 'browser', '--project', 'timing'], {
+	stdio: 'inherit',
+	env: { ...process.env, CI: process.env.CI ?? '1', TICKSCOPE_E2E_PORT: process.env.TICKSCOPE_E2E_PORT ?? String(port) }
+});
 
 // One closing line over both runners, in the plain form CI reads.
 let passed = 0;
@@ -46,6 +60,13 @@ if (unit.status !== 0 && !existsSync('test-results/unit.json')) {
 if (e2e.status !== 0 && !existsSync('test-results/e2e.json')) {
 	console.error(`✗ browser tests did not run (exit ${e2e.status})`);
 	failed++;
+}
+// A runner that failed without a failed test (its server did not start, a global error) fails too.
+for (const [name, status] of [['unit', unit.status], ['browser', e2e.status]]) {
+	if (status !== 0 && failed === 0) {
+		console.error(`✗ ${name} tests exited with ${status} and no failed test: see the output above`);
+		failed++;
+	}
 }
 const ok = unit.status === 0 && e2e.status === 0 && failed === 0 && passed > 0;
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
