@@ -30,8 +30,8 @@ const port = await new Promise((resolve, reject) => {
 	const probe = createServer();
 	probe.once('error', reject);
 	probe.listen(0, '127.0.0.1', () => {
-		const { port } = probe.address();
-		probe.close(() => resolve(port));
+		const address = /** @type {import('node:net').AddressInfo} */ (probe.address());
+		probe.close(() => resolve(address.port));
 	});
 });
 const e2e = spawnSync('npx', ['playwright', 'test', '--project', 'browser', '--project', 'timing'], {
