@@ -153,6 +153,8 @@ test('the time heatmap has a row per series and its cells move with the ticks', 
 
 test('both heatmaps follow a switch to the light theme, and other devices get a grid', async ({ page }) => {
 	test.setTimeout(120_000);
+	// Start dark (Playwright's default scheme is light, and the app follows the system).
+	await page.emulateMedia({ colorScheme: 'dark' });
 	await page.goto('./?scenario=weather&count=2&rate=20');
 	const sensors = await addPanel(page, 'sensors', await firstKey(page, '/temperature'));
 	const heatmap = await addPanel(page, 'heatmap', await firstKey(page, '/temperature'));
@@ -186,8 +188,8 @@ test('both heatmaps follow a switch to the light theme, and other devices get a 
 	const darkFill = await textFill();
 	await shoot(sensors, 'grid-dark');
 
-	await page.emulateMedia({ colorScheme: 'light' });
-	await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+	// The person picks the light theme in the header.
+	await page.getByTestId('theme').selectOption('light');
 	await expect.poll(rootText).not.toBe('#e6edf3');
 	// The canvas re-reads the theme's colours (dark labels now); the SVG's text takes --text.
 	await expect.poll(labelInk).toBeLessThan(0.5);

@@ -16,7 +16,7 @@ test('switching scenario changes the series list, and the chart keeps up', async
 	const { lastT } = await chartState(page);
 	await expect.poll(async () => (await chartState(page)).lastT).toBeGreaterThan(lastT);
 	// Foot pressure is 0..1023 counts.
-	await expect(page.getByRole('heading', { level: 2 })).toHaveText(/P\d+ [LR] (heel|midfoot|toe)/);
+	await expect(page.locator('section[aria-label="Live chart"] h2')).toHaveText(/P\d+ [LR] (heel|midfoot|toe)/);
 
 	// Size applies without a reload.
 	await page.getByTestId('sim-count').fill('2');
