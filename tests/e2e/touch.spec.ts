@@ -55,4 +55,13 @@ test('on a phone, one finger pans the chart through time and two fingers pinch-z
 	// And back to live.
 	await page.getByTestId('chart-live').click();
 	await expect.poll(async () => (await shown(page)).mode).toBe('live');
+
+	// A panel's chart takes the same gestures: a drag moves it off live to an earlier range.
+	const panel = page.locator('[data-testid="panel"][data-kind="line"]').first().getByTestId('panel-chart');
+	await panel.scrollIntoViewIfNeeded();
+	await expect(panel).toHaveAttribute('data-range', 'live');
+	const panelPlot = panel.locator('.u-over');
+	const p = (await panelPlot.boundingBox())!;
+	await gesture(cdp, [[p.x + p.width * 0.3, p.y + p.height / 2]], [[p.x + p.width * 0.7, p.y + p.height / 2]]);
+	await expect.poll(async () => (await panel.getAttribute('data-range')) ?? 'live').toMatch(/^\d+(\.\d+)?,\d+(\.\d+)?$/);
 });

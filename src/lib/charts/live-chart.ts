@@ -4,7 +4,7 @@ import { untrack } from 'svelte';
 import type { Attachment } from 'svelte/attachments';
 import type { Anomaly } from '../domain/anomaly';
 import type { SeriesInfo } from '../domain/series';
-import { gestureRange, type TouchPoint } from './touch-gesture';
+import { attachTouch } from './touch-gesture';
 import { watchTheme } from './colour-scale-theme';
 
 /** A frozen stretch of history the chart shows instead of the live window. */
@@ -191,43 +191,7 @@ function navigation(source: LiveChartSource, node: HTMLElement): uPlot.Plugin {
 		source.showRange(at - (at - min) * factor, at + (max - at) * factor, pixels(chart));
 	};
 
-	// Touch: one finger drags the time range along, two fingers pinch it (vertical swipes still
-	// scroll the page). Applied at most once per animation frame.
-	const touches = new Map<number, number>();
-	let gesture: { min: number; max: number; touches: TouchPoint[] } | null = null;
-	let pending: { min: number; max: number } | null = null;
-	let frame = 0;
-	const plotX = (event: PointerEvent) => event.clientX - (chart?.over.getBoundingClientRect().left ?? 0);
-	const points = () => [...touches].map(([id, x]) => ({ id, x }));
-	const restart = () => {
-		if (!chart) return;
-		gesture = touches.size > 0 ? { ...range(chart), touches: points().slice(0, 2) } : null;
-	};
-	const applyGesture = () => {
-		frame = 0;
-		if (chart && pending && source.showRange) source.showRange(pending.min, pending.max, pixels(chart));
-		pending = null;
-	};
-	const onPointerDown = (event: PointerEvent) => {
-		if (event.pointerType !== 'touch' || !chart) return;
-		chart.over.setPointerCapture?.(event.pointerId);
-		touches.set(event.pointerId, plotX(event));
-		restart();
-	};
-	const onPointerMove = (event: PointerEvent) => {
-		if (event.pointerType !== 'touch' || !chart || !gesture || !touches.has(event.pointerId)) return;
-		touches.set(event.pointerId, plotX(event));
-		const next = gestureRange(gesture, points(), chart.over.clientWidth);
-		if (!next) return;
-		pending = next;
-		frame ||= requestAnimationFrame(applyGesture);
-	};
-	const onPointerUp = (event: PointerEvent) => {
-		if (!touches.delete(event.pointerId)) return;
-		// The fingers left now start the next gesture from where this one brought the range.
-		if (pending) applyGesture();
-		restart();
-	};
+	let detachTouch = () => {};
 
 	return {
 		hooks: {
@@ -237,19 +201,20 @@ function navigation(source: LiveChartSource, node: HTMLElement): uPlot.Plugin {
 				node.tabIndex = 0;
 				node.addEventListener('keydown', onKey);
 				u.over.addEventListener('wheel', onWheel, { passive: false });
-				u.over.style.touchAction = 'pan-y';
-				u.over.addEventListener('pointerdown', onPointerDown);
-				u.over.addEventListener('pointermove', onPointerMove);
-				for (const type of ['pointerup', 'pointercancel'] as const) u.over.addEventListener(type, onPointerUp);
+				// Touch: one finger drags the time range, two fingers pinch it.
+				detachTouch = attachTouch(
+					u.over,
+					() => (chart ? range(chart) : null),
+					(min, max) => {
+						if (chart && source.showRange) source.showRange(min, max, pixels(chart));
+					}
+				);
 			},
 			destroy: (u) => {
 				readout.remove();
 				node.removeEventListener('keydown', onKey);
 				u.over.removeEventListener('wheel', onWheel);
-				u.over.removeEventListener('pointerdown', onPointerDown);
-				u.over.removeEventListener('pointermove', onPointerMove);
-				for (const type of ['pointerup', 'pointercancel'] as const) u.over.removeEventListener(type, onPointerUp);
-				cancelAnimationFrame(frame);
+				detachTouch();
 				chart = null;
 			},
 			// Dragging across the chart selects a range to zoom into.

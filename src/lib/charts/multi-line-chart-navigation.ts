@@ -1,5 +1,6 @@
 import type uPlot from 'uplot';
 import type { TimeRange } from './multi-line-chart-data';
+import { attachTouch } from './touch-gesture';
 
 /** Ctrl-wheel (a trackpad pinch) zooms by this factor per notch: out by it, in by its inverse. */
 const WHEEL_ZOOM = 1.25;
@@ -8,8 +9,9 @@ const MIN_SPAN_MS = 50;
 
 /**
  * Time navigation of a panel chart, as one uPlot plugin: dragging selects a range, Ctrl + wheel
- * (a trackpad pinch) zooms around the pointer, arrows pan and + / − zoom when the chart has
- * focus, and a double-click or Escape goes back to live. It never moves the chart itself: it
+ * (a trackpad pinch) zooms around the pointer, on a touch screen one finger drags and two pinch,
+ * arrows pan and + / − zoom when the chart has focus, and a double-click or Escape goes back to
+ * live. It never moves the chart itself: it
  * reports the wanted range to `onRange` (null: live), and the owner decides what the chart shows
  * (this panel alone, or every panel linked to it). A plain wheel is left to the page: on a board
  * of panels it scrolls the page, not the chart under the pointer.
@@ -53,6 +55,7 @@ export function rangeNavigation(node: HTMLElement, onRange: (range: TimeRange | 
 	};
 
 	const onDoubleClick = () => onRange(null);
+	let detachTouch = () => {};
 
 	return {
 		opts: (_u, opts) => {
@@ -66,11 +69,14 @@ export function rangeNavigation(node: HTMLElement, onRange: (range: TimeRange | 
 				node.addEventListener('keydown', onKey);
 				u.over.addEventListener('wheel', onWheel, { passive: false });
 				u.over.addEventListener('dblclick', onDoubleClick);
+				// Touch: one finger drags the range, two fingers pinch it.
+				detachTouch = attachTouch(u.over, () => (chart ? shown(chart) : null), ask);
 			},
 			destroy: (u) => {
 				node.removeEventListener('keydown', onKey);
 				u.over.removeEventListener('wheel', onWheel);
 				u.over.removeEventListener('dblclick', onDoubleClick);
+				detachTouch();
 				chart = null;
 			},
 			setSelect: (u) => {

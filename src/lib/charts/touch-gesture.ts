@@ -41,3 +41,59 @@ export function gestureRange(
 	const shift = ((t1.x - t0.x) / width) * span;
 	return { min: start.min - shift, max: start.max - shift };
 }
+
+/**
+ * Touch navigation on a chart's plot area: one finger drags the time range, two fingers pinch
+ * it, vertical swipes still scroll the page (`touch-action: pan-y`). `shown` gives the range
+ * drawn now; `ask` is called with the wanted one at most once per animation frame. Returns the
+ * detach.
+ */
+export function attachTouch(over: HTMLElement, shown: () => { min: number; max: number } | null, ask: (min: number, max: number) => void): () => void {
+	const touches = new Map<number, number>();
+	let gesture: { min: number; max: number; touches: TouchPoint[] } | null = null;
+	let pending: { min: number; max: number } | null = null;
+	let frame = 0;
+	const plotX = (event: PointerEvent) => event.clientX - over.getBoundingClientRect().left;
+	const points = () => [...touches].map(([id, x]) => ({ id, x }));
+	const restart = () => {
+		const range = touches.size > 0 ? shown() : null;
+		gesture = range ? { ...range, touches: points().slice(0, 2) } : null;
+	};
+	const apply = () => {
+		frame = 0;
+		if (pending) ask(pending.min, pending.max);
+		pending = null;
+	};
+	const down = (event: PointerEvent) => {
+		if (event.pointerType !== 'touch') return;
+		over.setPointerCapture?.(event.pointerId);
+		touches.set(event.pointerId, plotX(event));
+		restart();
+	};
+	const move = (event: PointerEvent) => {
+		if (event.pointerType !== 'touch' || !gesture || !touches.has(event.pointerId)) return;
+		touches.set(event.pointerId, plotX(event));
+		const next = gestureRange(gesture, points(), over.clientWidth);
+		if (!next) return;
+		pending = next;
+		frame ||= requestAnimationFrame(apply);
+	};
+	const up = (event: PointerEvent) => {
+		if (!touches.delete(event.pointerId)) return;
+		// The fingers left start the next gesture from where this one brought the range.
+		if (pending) apply();
+		restart();
+	};
+	over.style.touchAction = 'pan-y';
+	over.addEventListener('pointerdown', down);
+	over.addEventListener('pointermove', move);
+	over.addEventListener('pointerup', up);
+	over.addEventListener('pointercancel', up);
+	return () => {
+		over.removeEventListener('pointerdown', down);
+		over.removeEventListener('pointermove', move);
+		over.removeEventListener('pointerup', up);
+		over.removeEventListener('pointercancel', up);
+		cancelAnimationFrame(frame);
+	};
+}
