@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCALE_RGB } from './colour-scale';
-import { densestGapMs, ensureGrid, fillGrid, liveBuckets, liveSpan, lowerBound, niceStepMs, upperBound, type HeatmapRow } from './heatmap';
+import { densestGapMs, ensureGrid, fillGrid, liveBuckets, liveSpan, niceStepMs, type HeatmapRow } from './heatmap';
+import { lowerBound, upperBound } from './sorted-search';
 import { paintGrid } from './heatmap-paint';
 
 /** Seeded generator (mulberry32), so a failure can be replayed. */

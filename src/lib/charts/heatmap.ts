@@ -7,6 +7,7 @@
  * sequential scale (its lowest bucket darkest, highest lightest) with no clipping and no
  * diverging scale to read; the row's min and max are kept for the readout.
  */
+import { lowerBound, upperBound } from './sorted-search';
 
 /** One series as the grid reads it: a ChartWindow and a SeriesView fit as they are. */
 export interface HeatmapRow {
@@ -56,29 +57,6 @@ export function ensureGrid(grid: HeatmapGrid | null, rows: number, capacity: num
 	};
 }
 
-/** First index with xs[i] >= t (xs ascending). */
-export function lowerBound(xs: ArrayLike<number>, t: number): number {
-	let lo = 0;
-	let hi = xs.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >>> 1;
-		if (xs[mid] < t) lo = mid + 1;
-		else hi = mid;
-	}
-	return lo;
-}
-
-/** First index with xs[i] > t (xs ascending). */
-export function upperBound(xs: ArrayLike<number>, t: number): number {
-	let lo = 0;
-	let hi = xs.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >>> 1;
-		if (xs[mid] <= t) lo = mid + 1;
-		else hi = mid;
-	}
-	return lo;
-}
 
 /**
  * Fills `grid` with `cols` buckets of `bucketMs` starting at `from`: bucket k covers

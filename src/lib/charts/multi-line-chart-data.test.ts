@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lowerBound, nearestIndex, paddedRange, pauses, timeExtent, widenByValues } from './multi-line-chart-data';
+import { nearestIndex, paddedRange, pauses, timeExtent, widenByValues } from './multi-line-chart-data';
+import { lowerBound } from './sorted-search';
 
 const f = (...v: number[]) => Float64Array.from(v);
 

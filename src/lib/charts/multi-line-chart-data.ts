@@ -3,6 +3,7 @@
  * and pauses drawn as gaps. Each reads typed arrays in place and allocates nothing per call
  * (apart from the gaps it returns), since they run once per series per frame.
  */
+import { lowerBound } from './sorted-search';
 
 /** A time range, epoch ms; null where the chart follows the newest ticks. */
 export interface TimeRange {
@@ -10,17 +11,6 @@ export interface TimeRange {
 	to: number;
 }
 
-/** Index of the first element of the sorted `xs` that is >= `t` (xs.length when none is). */
-export function lowerBound(xs: ArrayLike<number>, t: number): number {
-	let lo = 0;
-	let hi = xs.length;
-	while (lo < hi) {
-		const mid = (lo + hi) >>> 1;
-		if (xs[mid] < t) lo = mid + 1;
-		else hi = mid;
-	}
-	return lo;
-}
 
 /** Index of the tick nearest to `t` in the sorted `xs`; -1 when empty. */
 export function nearestIndex(xs: ArrayLike<number>, t: number): number {
