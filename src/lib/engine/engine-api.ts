@@ -39,6 +39,8 @@ export function createEngineApi(): EngineApi {
 	/** Role changes run one after another. */
 	let switching: Promise<unknown> = Promise.resolve();
 	let grantWaiter: ((granted: boolean) => void) | null = null;
+	/** After a role switch: what the next frame hands the page whole. */
+	let restart: EngineFrame['restart'] | null = null;
 	let silentTimer: ReturnType<typeof setInterval> | null = null;
 
 	const lock = new HistoryLock({
@@ -114,6 +116,7 @@ export function createEngineApi(): EngineApi {
 		mirror = null;
 		const e = await startLeader();
 		lastStats = e.stats;
+		restart = { series: e.series, activeSeries: e.activeSeries, settings: e.settings };
 		for (const [id, size] of watched) engine?.watch(id, size);
 		phase = 'leader';
 	}
@@ -127,7 +130,8 @@ export function createEngineApi(): EngineApi {
 		engine?.halt();
 		engine?.store.db.close();
 		engine = null;
-		await startMirror();
+		const snapshot = await startMirror();
+		restart = { series: snapshot.series, activeSeries: snapshot.activeSeries, settings: snapshot.settings };
 		for (const [id, size] of watched) mirror?.watch(id, size);
 		phase = 'mirror';
 		lock.queue();
@@ -216,6 +220,10 @@ export function createEngineApi(): EngineApi {
 			const frame: EngineFrame | null = phase === 'leader' && engine ? engine.pullFrame() : phase === 'mirror' && mirror ? mirror.pullFrame() : null;
 			if (!frame) return { series: [], anomalies: [], seriesAdded: [], stats: lastStats, role: 'mirror' };
 			lastStats = frame.stats;
+			if (restart) {
+				frame.restart = restart;
+				restart = null;
+			}
 			return Comlink.transfer(frame, transferables(frame));
 		},
 		setRetention: (retentionMs) => act('setRetention', retentionMs),

@@ -110,6 +110,11 @@ export interface EngineFrame {
 	/** Settings, when they changed since the last frame (in this tab or another). */
 	settings?: EngineSettings;
 	/**
+	 * Set when this tab switched role (it started recording, or now mirrors another tab): the
+	 * series, the live ones and the settings as the new role sees them, to take over whole.
+	 */
+	restart?: Pick<EngineSnapshot, 'series' | 'activeSeries' | 'settings'>;
+	/**
 	 * `leader`: this tab runs the sources and writes the history. `mirror`: another tab does, and
 	 * this one shows what that tab streams (it takes over by itself when that tab closes or freezes).
 	 */

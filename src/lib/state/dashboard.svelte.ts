@@ -801,6 +801,7 @@ export class Dashboard {
 				return;
 			}
 			if (frame.role !== this.role) this.role = frame.role;
+			if (frame.restart) this.applyRestart(frame.restart);
 			if (frame.settings) this.applySettings(frame.settings);
 			this.apply(frame);
 		} catch (error) {
@@ -811,6 +812,16 @@ export class Dashboard {
 		}
 		if (!this.disposed) this.nextFrame();
 	};
+
+	/** The tab switched role: series, live series and settings as the new role has them. */
+	private applyRestart(restart: NonNullable<EngineFrame['restart']>): void {
+		this.series = restart.series;
+		this.hub.refreshInfo();
+		this.activeIds = restart.activeSeries;
+		this.applySettings(restart.settings);
+		const first = restart.activeSeries[0];
+		if (first !== undefined && !restart.activeSeries.includes(this.selectedId ?? -1)) this.select(first);
+	}
 
 	/** Settings changed (here, or in another tab of the same history). */
 	private applySettings(settings: EngineSettings): void {
