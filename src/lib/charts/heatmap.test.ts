@@ -3,18 +3,7 @@ import { SCALE_RGB } from './colour-scale';
 import { densestGapMs, ensureGrid, fillGrid, liveBuckets, liveSpan, niceStepMs, type HeatmapRow } from './heatmap';
 import { lowerBound, upperBound } from './sorted-search';
 import { paintGrid } from './heatmap-paint';
-
-/** Seeded generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+import { seeded as random } from '../storage/test-support';
 
 function row(ts: number[], vs: number[], flags: number[] = []): HeatmapRow {
 	return { window: { xs: Float64Array.from(ts), ys: Float64Array.from(vs) }, anomalies: flags.map((t) => ({ t })) };
