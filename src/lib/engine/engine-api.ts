@@ -75,14 +75,19 @@ export function createEngineApi(): EngineApi {
 			onFenced: () => switchTo('mirror')
 		});
 		engine = current;
-		// A newer version of the app (in another tab) upgrades the database: write what is
-		// buffered, stop, and let it go ahead; this tab then asks to be reloaded. (Returning false
+		// A newer version of the app (in another tab) upgrades the database: stop, write what is
+		// buffered, and let it go ahead; this tab then asks to be reloaded. (Returning false
 		// keeps Dexie from closing before the last flush has started.)
 		store.db.on('versionchange', () => {
-			stopOutdated();
+			// Stop making ticks first, then write every one counted: a tick made between the write
+			// and the stop would be counted on the page and never stored. Only then tell the page,
+			// which ends this worker when it hears (ending it mid-write lost the last batch).
+			link?.close();
+			link = null;
+			current.halt();
 			void current.flush().finally(() => {
-				current.halt();
 				store.db.close();
+				stopOutdated();
 			});
 			return false;
 		});
