@@ -58,8 +58,22 @@ export function createEngineApi(): EngineApi {
 	function switchTo(role: TabRole): void {
 		switching = switching.then(async () => {
 			if (phase === role || phase === 'outdated') return;
-			if (role === 'leader') await promote();
-			else await demote();
+			try {
+				if (role === 'leader') await promote();
+				else await demote();
+			} catch (error) {
+				// A failed switch must not stop later ones (a rejected chain skips every next step):
+				// mirror, and wait in the lock's queue again.
+				console.error('tickscope: switching tab role failed', error);
+				engine?.halt();
+				engine = null;
+				link?.close();
+				link = null;
+				lock.dispose();
+				if (!mirror) await startMirror().catch(() => {});
+				phase = 'mirror';
+				lock.queue();
+			}
 		});
 	}
 
